@@ -1,0 +1,11 @@
+import { databaseIsReady } from "@/lib/db/readiness";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(): Promise<Response> {
+  const ready = await databaseIsReady();
+  return Response.json(
+    ready ? { status: "ready", database: "ok" } : { status: "unavailable", database: "unreachable" },
+    { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
+}

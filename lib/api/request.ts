@@ -1,0 +1,63 @@
+import type { z } from "zod";
+import { ApiError, validationError } from "./errors";
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024; // 1 MiB (API.md)
+
+/** Reads the body as text with a hard byte limit, without trusting content-length. */
+export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError({ code: "payload_too_large", message: `Request body exceeds ${maxBytes} bytes.` });
+}
+
+export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const text = await readBodyText(req, maxBytes);
+  if (text.trim() === "")
+    throw new ApiError({ code: "invalid_json", message: "Request body is empty; expected JSON." });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError({ code: "invalid_json", message: "Request body is not valid JSON." });
+  }
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+/** Parses the JSON body with a zod schema (422 with paths on failure). */
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(req, maxBytes));
+}
+
+export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
+  return parseWith(schema, params);
+}
+
+/** API.md: a tenantId in body or query is optional, but must be the caller's own. */
+export function assertOwnTenant(tenantId: string, claimed: unknown): void {
+  if (claimed !== undefined && claimed !== null && claimed !== tenantId) {
+    throw new ApiError({ code: "forbidden", message: "tenantId does not match the API key's tenant." });
+  }
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
+import { logger } from "@/lib/log";
+import { ApiError, errorResponse, toApiError } from "./errors";
+import { newRequestId } from "./request-id";
+
+export interface ApiKeyContext<P> {
+  req: Request;
+  tenantId: string;
+  apiKey: AuthenticatedKey;
+  requestId: string;
+  params: P;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+function presentedKey(req: Request): string | null {
+  const auth = req.headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : null;
+  }
+  return req.headers.get("x-api-key")?.trim() || null;
+}
+
+const REASON_MESSAGE = {
+  unknown: "Invalid API key.",
+  revoked: "This API key has been revoked.",
+  expired: "This API key has expired.",
+} as const;
+
+/**
+ * The one wrapper for API-key routes: request id, authentication, tenant resolution,
+ * scope check, tenantId-in-query check, error mapping and logging. Handlers get the
+ * tenant from here and from nowhere else.
+ */
+export function withApiKey<P = Record<string, never>>(
+  handler: (ctx: ApiKeyContext<P>) => Promise<Response>,
+  opts: { scope: ApiKeyScope },
+): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
+  return async (req, routeCtx) => {
+    const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
+    const started = performance.now();
+    let status = 500;
+    let tenantId: string | undefined;
+    try {
+      const presented = presentedKey(req);
+      if (!presented)
+        throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
+      const check = await authenticateApiKey(presented);
+      if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
+      tenantId = check.key.tenantId;
+      if (!check.key.scopes.includes(opts.scope)) {
+        throw new ApiError({ code: "forbidden", message: `This API key lacks the "${opts.scope}" scope.` });
+      }
+      const claimed = new URL(req.url).searchParams.get("tenantId");
+      if (claimed !== null && claimed !== tenantId) {
+        throw new ApiError({ code: "forbidden", message: "tenantId does not match the API key's tenant." });
+      }
+      const params = ((await routeCtx?.params) ?? {}) as P;
+      const res = await handler({ req, tenantId, apiKey: check.key, requestId, params });
+      res.headers.set("x-request-id", requestId);
+      status = res.status;
+      return res;
+    } catch (err) {
+      const apiErr = toApiError(err);
+      status = apiErr.status;
+      if (apiErr.code === "internal_error") {
+        logger.error("unhandled error", { requestId, tenantId, err: err instanceof Error ? err.stack : String(err) });
+      }
+      return errorResponse(apiErr, requestId);
+    } finally {
+      logger.info("request", {
+        requestId,
+        tenantId,
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
+  };
+}

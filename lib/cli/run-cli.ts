@@ -1,0 +1,139 @@
+import { parseArgs } from "node:util";
+import { API_KEY_SCOPES, type ApiKeyScope, createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
+import { db } from "@/lib/db/client";
+import { createTenant } from "@/lib/tenants/create-tenant";
+
+export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
+
+  tenant create --name <name> [--json]             create a tenant and an API key with every scope
+  tenant list [--json]
+  keys create --tenant <id> [--name <n>] [--scopes a,b] [--mode test|live] [--expires-in-days N] [--json]
+  keys list --tenant <id> [--json]
+  keys revoke --tenant <id> --id <key_id> [--json]
+
+The database is DATABASE_URL, else the embedded PostgreSQL (started if not running).`;
+
+export class CliError extends Error {}
+
+type Out = (line: string) => void;
+
+function parseScopes(raw: string | undefined): ApiKeyScope[] {
+  if (!raw) return [...API_KEY_SCOPES];
+  const scopes = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of scopes) {
+    if (!(API_KEY_SCOPES as readonly string[]).includes(s)) {
+      throw new CliError(`unknown scope "${s}" (known: ${API_KEY_SCOPES.join(", ")})`);
+    }
+  }
+  return scopes as ApiKeyScope[];
+}
+
+async function requireTenant(id: string | undefined): Promise<string> {
+  if (!id) throw new CliError("--tenant <id> is required");
+  const tenant = await db.tenant.findUnique({ where: { id } });
+  if (!tenant) throw new CliError(`tenant ${id} not found`);
+  return tenant.id;
+}
+
+/** Runs one CLI command; JSON output (with --json) is always the last line. */
+export async function runCli(argv: string[], out: Out): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      tenant: { type: "string" },
+      id: { type: "string" },
+      scopes: { type: "string" },
+      mode: { type: "string" },
+      "expires-in-days": { type: "string" },
+      json: { type: "boolean", default: false },
+      fix: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [group, action] = positionals;
+  const emit = (human: string, data: unknown) => out(values.json ? JSON.stringify(data) : human);
+  const actor = { type: "cli" as const, id: null };
+
+  if (values.help || !group) {
+    out(CLI_USAGE);
+    return;
+  }
+  if (group === "tenant" && action === "create") {
+    if (!values.name?.trim()) throw new CliError("--name <name> is required");
+    const tenant = await createTenant({ name: values.name, actor });
+    const key = await createApiKey({ tenantId: tenant.id, name: "CLI key", scopes: API_KEY_SCOPES, actor });
+    emit(`Created tenant ${tenant.name} (${tenant.id})\nAPI key (shown once): ${key.key}`, {
+      tenantId: tenant.id,
+      apiKey: key.key,
+    });
+    return;
+  }
+  if (group === "tenant" && action === "list") {
+    const tenants = await db.tenant.findMany({ orderBy: { createdAt: "asc" } });
+    const data = tenants.map((t) => ({ tenantId: t.id, name: t.name, createdAt: t.createdAt.toISOString() }));
+    emit(data.map((t) => `${t.tenantId}  ${t.name}`).join("\n") || "(no tenants)", data);
+    return;
+  }
+  if (group === "keys" && action === "create") {
+    const tenantId = await requireTenant(values.tenant);
+    const mode = values.mode ?? "test";
+    if (mode !== "test" && mode !== "live") throw new CliError("--mode must be test or live");
+    let expiresAt: Date | null = null;
+    if (values["expires-in-days"] !== undefined) {
+      const days = Number(values["expires-in-days"]);
+      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new CliError("--expires-in-days must be 1..3650");
+      expiresAt = new Date(Date.now() + days * 86_400_000);
+    }
+    const key = await createApiKey({
+      tenantId,
+      name: values.name ?? "CLI key",
+      scopes: parseScopes(values.scopes),
+      mode,
+      expiresAt,
+      actor,
+    });
+    emit(`Created ${key.id} (${key.scopes.join(", ")})\nAPI key (shown once): ${key.key}`, {
+      tenantId,
+      keyId: key.id,
+      apiKey: key.key,
+      scopes: key.scopes,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+    });
+    return;
+  }
+  if (group === "keys" && action === "list") {
+    const tenantId = await requireTenant(values.tenant);
+    const keys = await listApiKeys(tenantId);
+    const data = keys.map((k) => ({
+      keyId: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      scopes: k.scopes,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      expiresAt: k.expiresAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+    emit(
+      data.map((k) => `${k.keyId}  ${k.prefix}…  ${k.revokedAt ? "revoked" : "active"}  ${k.name}`).join("\n") ||
+        "(no keys)",
+      data,
+    );
+    return;
+  }
+  if (group === "keys" && action === "revoke") {
+    const tenantId = await requireTenant(values.tenant);
+    if (!values.id) throw new CliError("--id <key_id> is required");
+    const existing = await db.apiKey.findUnique({ where: { tenantId_id: { tenantId, id: values.id } } });
+    if (!existing) throw new CliError(`key ${values.id} not found in tenant ${tenantId}`);
+    const key = await revokeApiKey({ tenantId, id: values.id, actor });
+    emit(`Revoked ${key.id}`, { keyId: key.id, revokedAt: key.revokedAt?.toISOString() ?? null });
+    return;
+  }
+  throw new CliError(`unknown command "${positionals.join(" ")}"\n\n${CLI_USAGE}`);
+}

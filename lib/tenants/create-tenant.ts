@@ -1,0 +1,40 @@
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+
+export interface CreateTenantOptions {
+  name: string;
+  /** The user who becomes the tenant's owner, if any (the CLI creates tenants without one). */
+  ownerUserId?: string;
+  actor: { type: "user" | "cli" | "system"; id?: string | null };
+}
+
+export interface TenantSummary {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export async function createTenant(opts: CreateTenantOptions): Promise<TenantSummary> {
+  const name = opts.name.trim();
+  if (!name) throw new Error("tenant name is required");
+  const id = newId("ten");
+  return db.$transaction(async (tx) => {
+    const tenant = await tx.tenant.create({ data: { id, name } });
+    if (opts.ownerUserId) {
+      await tx.membership.create({ data: { tenantId: id, userId: opts.ownerUserId, role: "owner" } });
+    }
+    await tx.auditLog.create({
+      data: {
+        tenantId: id,
+        id: newId("aud"),
+        actorType: opts.actor.type,
+        actorId: opts.actor.id ?? null,
+        action: "tenant.created",
+        targetType: "tenant",
+        targetId: id,
+        data: { name },
+      },
+    });
+    return { id: tenant.id, name: tenant.name, createdAt: tenant.createdAt };
+  });
+}

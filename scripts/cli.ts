@@ -1,0 +1,17 @@
+import { CliError, runCli } from "../lib/cli/run-cli";
+import { bootstrapDatabase } from "../lib/db/bootstrap";
+import { getDb } from "../lib/db/client";
+
+// Progress goes to stderr so that stdout's last line is the command's result.
+const database = await bootstrapDatabase((l) => process.stderr.write(`${l}\n`));
+let code = 0;
+try {
+  await runCli(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
+} catch (err) {
+  code = err instanceof CliError ? 2 : 1;
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+} finally {
+  await getDb().$disconnect();
+  await database.stop();
+}
+process.exit(code);
