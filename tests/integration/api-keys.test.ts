@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  ApiKeyNotFoundError,
+  authenticateApiKey,
+  createApiKey,
+  hashApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+} from "@/lib/auth/api-keys";
+import { db } from "@/lib/db/client";
+import { createTestTenant } from "../helpers/tenant";
+
+const actor = { type: "system" as const };
+
+describe("API keys", () => {
+  it("have the sm_test_/sm_live_ format with at least 128 bits of randomness and are stored only hashed", async () => {
+    const t = await createTestTenant();
+    const test = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    const live = await createApiKey({ tenantId: t.tenantId, name: "b", scopes: ["usage:read"], mode: "live", actor });
+    expect(test.key).toMatch(/^sm_test_[0-9A-Za-z]{22}$/);
+    expect(live.key).toMatch(/^sm_live_[0-9A-Za-z]{22}$/);
+    // 22 base62 symbols = 22 * log2(62) ≈ 131 bits
+    expect(22 * Math.log2(62)).toBeGreaterThan(128);
+    const row = await db.apiKey.findUniqueOrThrow({ where: { tenantId_id: { tenantId: t.tenantId, id: test.id } } });
+    expect(row.hash).toBe(hashApiKey(test.key));
+    expect(row.prefix).toBe(test.key.slice(0, 14));
+    expect(JSON.stringify(row)).not.toContain(test.key);
+    const listed = await listApiKeys(t.tenantId);
+    expect(JSON.stringify(listed)).not.toContain(test.key);
+  });
+
+  it("never generate the same key twice", async () => {
+    const t = await createTestTenant();
+    const keys = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        createApiKey({ tenantId: t.tenantId, name: `k${i}`, scopes: ["admin"], actor }),
+      ),
+    );
+    expect(new Set(keys.map((k) => k.key)).size).toBe(20);
+  });
+
+  it("authenticate to their own tenant with their scopes, and refuse revoked, expired and unknown keys", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read", "admin"], actor });
+    const ok = await authenticateApiKey(k.key);
+    expect(ok).toEqual({ ok: true, key: { tenantId: t.tenantId, keyId: k.id, scopes: ["admin", "usage:read"] } });
+    expect(await authenticateApiKey(`${k.key.slice(0, -1)}x`)).toEqual({ ok: false, reason: "unknown" });
+    expect(await authenticateApiKey("not-a-key")).toEqual({ ok: false, reason: "unknown" });
+    await revokeApiKey({ tenantId: t.tenantId, id: k.id, actor });
+    expect(await authenticateApiKey(k.key)).toEqual({ ok: false, reason: "revoked" });
+    const exp = await createApiKey({
+      tenantId: t.tenantId,
+      name: "e",
+      scopes: ["admin"],
+      expiresAt: new Date(Date.now() + 60_000),
+      actor,
+    });
+    expect((await authenticateApiKey(exp.key)).ok).toBe(true);
+    expect(await authenticateApiKey(exp.key, new Date(Date.now() + 61_000))).toEqual({
+      ok: false,
+      reason: "expired",
+    });
+  });
+
+  it("write lastUsedAt at most once a minute", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["admin"], actor });
+    const lastUsed = async () =>
+      (await db.apiKey.findUniqueOrThrow({ where: { tenantId_id: { tenantId: t.tenantId, id: k.id } } })).lastUsedAt;
+    const t0 = new Date(Date.now() + 120_000);
+    await authenticateApiKey(k.key, t0);
+    await expect.poll(lastUsed).toEqual(t0);
+    await authenticateApiKey(k.key, new Date(t0.getTime() + 30_000));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await lastUsed()).toEqual(t0);
+    const t2 = new Date(t0.getTime() + 61_000);
+    await authenticateApiKey(k.key, t2);
+    await expect.poll(lastUsed).toEqual(t2);
+  });
+
+  it("rotate into a new key with the same name and scopes, revoking the old one", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "ci", scopes: ["events:write"], mode: "live", actor });
+    const rotated = await rotateApiKey({ tenantId: t.tenantId, id: k.id, actor });
+    expect(rotated.key).toMatch(/^sm_live_/);
+    expect(rotated.name).toBe("ci");
+    expect(rotated.scopes).toEqual(["events:write"]);
+    expect(await authenticateApiKey(k.key)).toEqual({ ok: false, reason: "revoked" });
+    expect(await authenticateApiKey(rotated.key)).toMatchObject({ ok: true, key: { tenantId: t.tenantId } });
+    await expect(rotateApiKey({ tenantId: t.tenantId, id: k.id, actor })).rejects.toBeInstanceOf(ApiKeyNotFoundError);
+  });
+
+  it("cannot be revoked or rotated through another tenant", async () => {
+    const owner = await createTestTenant();
+    const intruder = await createTestTenant();
+    const k = await createApiKey({ tenantId: owner.tenantId, name: "a", scopes: ["admin"], actor });
+    await expect(rotateApiKey({ tenantId: intruder.tenantId, id: k.id, actor })).rejects.toBeInstanceOf(
+      ApiKeyNotFoundError,
+    );
+    await expect(revokeApiKey({ tenantId: intruder.tenantId, id: k.id, actor })).rejects.toBeInstanceOf(
+      ApiKeyNotFoundError,
+    );
+    expect(await authenticateApiKey(k.key)).toMatchObject({ ok: true, key: { tenantId: owner.tenantId } });
+    expect((await listApiKeys(intruder.tenantId)).map((x) => x.id)).not.toContain(k.id);
+  });
+
+  it("are audit-logged on create, revoke and rotate", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["admin"], actor });
+    const r = await rotateApiKey({ tenantId: t.tenantId, id: k.id, actor });
+    await revokeApiKey({ tenantId: t.tenantId, id: r.id, actor });
+    const actions = (
+      await db.auditLog.findMany({
+        where: { tenantId: t.tenantId, targetType: "api_key" },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map((a) => `${a.action}:${a.targetId}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([`api_key.created:${k.id}`, `api_key.rotated:${k.id}`, `api_key.revoked:${r.id}`]),
+    );
+  });
+});

@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { db } from "@/lib/db/client";
+
+// Runs the real CLI (`npm run cli` = tsx scripts/cli.ts) against the test database.
+function cli(...args: string[]) {
+  const res = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, LOG_LEVEL: "warn" },
+    timeout: 60_000,
+  });
+  const lines = res.stdout.trim().split("\n");
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr, last: lines[lines.length - 1] };
+}
+
+describe("CLI", () => {
+  it("tenant create --json prints { tenantId, apiKey } as the last line, with an every-scope key", async () => {
+    const res = cli("tenant", "create", "--name", "Acme CLI", "--json");
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.last);
+    expect(Object.keys(out).sort()).toEqual(["apiKey", "tenantId"]);
+    expect(out.tenantId).toMatch(/^ten_/);
+    expect(out.apiKey).toMatch(/^sm_test_/);
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: out.tenantId } });
+    expect(tenant.name).toBe("Acme CLI");
+    const auth = await authenticateApiKey(out.apiKey);
+    expect(auth).toEqual({
+      ok: true,
+      key: expect.objectContaining({
+        tenantId: out.tenantId,
+        scopes: ["admin", "events:write", "usage:read", "widget:mint"],
+      }),
+    });
+  });
+
+  it("keys create, list and revoke within one tenant", async () => {
+    const { tenantId } = JSON.parse(cli("tenant", "create", "--name", "Keys Co", "--json").last);
+    const created = JSON.parse(
+      cli(
+        "keys",
+        "create",
+        "--tenant",
+        tenantId,
+        "--name",
+        "ingest",
+        "--scopes",
+        "events:write",
+        "--mode",
+        "live",
+        "--json",
+      ).last,
+    );
+    expect(created.apiKey).toMatch(/^sm_live_/);
+    expect(created.scopes).toEqual(["events:write"]);
+    const listed = JSON.parse(cli("keys", "list", "--tenant", tenantId, "--json").last);
+    expect(listed.map((k: { keyId: string }) => k.keyId)).toContain(created.keyId);
+    expect(JSON.stringify(listed)).not.toContain(created.apiKey);
+    const revoked = JSON.parse(cli("keys", "revoke", "--tenant", tenantId, "--id", created.keyId, "--json").last);
+    expect(revoked.keyId).toBe(created.keyId);
+    expect(await authenticateApiKey(created.apiKey)).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("refuses bad input with a clear message and a non-zero exit", () => {
+    const noName = cli("tenant", "create", "--json");
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain("--name <name> is required");
+    const badScope = cli("keys", "create", "--tenant", "ten_missing", "--scopes", "root");
+    expect(badScope.code).toBe(2);
+    expect(badScope.stderr).toContain("tenant ten_missing not found");
+    const unknown = cli("frobnicate");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it("cannot revoke another tenant's key", () => {
+    const a = JSON.parse(cli("tenant", "create", "--name", "A", "--json").last);
+    const b = JSON.parse(cli("tenant", "create", "--name", "B", "--json").last);
+    const keyOfA = JSON.parse(cli("keys", "list", "--tenant", a.tenantId, "--json").last)[0].keyId;
+    const res = cli("keys", "revoke", "--tenant", b.tenantId, "--id", keyOfA, "--json");
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`key ${keyOfA} not found in tenant ${b.tenantId}`);
+  });
+});
