@@ -1,5 +1,6 @@
 // `npm test`: everything CI runs, in order, stopping at the first failure.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
 const steps: Array<[string, string]> = [
   ["setup", "node scripts/setup.mjs"],
@@ -12,6 +13,13 @@ const steps: Array<[string, string]> = [
 ];
 
 const only = process.env.TEST_STEPS?.split(",");
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if ((!only || only.some((o) => o.startsWith("end"))) && !existsSync(chromium)) {
+  console.error(
+    `The end-to-end tests need Chromium at ${chromium}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
+  process.exit(1);
+}
 const results: Array<[string, boolean, number]> = [];
 for (const [name, cmd] of steps) {
   if (only && !only.some((o) => name.startsWith(o))) continue;
