@@ -1,0 +1,14 @@
+import { withSession } from "@/lib/api/with-session";
+import { apiKeyJson } from "@/lib/auth/api-key-input";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+import { orKeyNotFound } from "@/lib/auth/key-not-found";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withSession<{ id: string }>(
+  async ({ tenantId, user, params }) => {
+    const key = await orKeyNotFound(revokeApiKey({ tenantId, id: params.id, actor: { type: "user", id: user.id } }));
+    return Response.json(apiKeyJson(key));
+  },
+  { role: "admin" },
+);

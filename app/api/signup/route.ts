@@ -1,0 +1,29 @@
+import { errorResponse, toApiError } from "@/lib/api/errors";
+import { parseBody } from "@/lib/api/request";
+import { newRequestId } from "@/lib/api/request-id";
+import { assertSameOrigin } from "@/lib/api/with-session";
+import { logger } from "@/lib/log";
+import { activeTenantCookie } from "@/lib/tenants/active-tenant-cookie";
+import { signUp, ZSignUp } from "@/lib/users/sign-up";
+
+export const dynamic = "force-dynamic";
+
+// Public: creates the account; the page then signs in through next-auth's credentials flow.
+export async function POST(req: Request): Promise<Response> {
+  const requestId = newRequestId();
+  try {
+    assertSameOrigin(req);
+    const input = await parseBody(req, ZSignUp, 16 * 1024);
+    const result = await signUp(input);
+    return Response.json(
+      { userId: result.userId, tenantId: result.tenantId, joinedTenantIds: result.joinedTenantIds },
+      { status: 201, headers: { "x-request-id": requestId, "set-cookie": activeTenantCookie(result.tenantId) } },
+    );
+  } catch (err) {
+    const apiErr = toApiError(err);
+    if (apiErr.code === "internal_error") {
+      logger.error("unhandled error", { requestId, err: err instanceof Error ? err.stack : String(err) });
+    }
+    return errorResponse(apiErr, requestId);
+  }
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import { type ConsoleSession, type ConsoleUser, resolveConsoleSession } from "@/lib/auth/resolve-console-session";
+import { type Role, roleAtLeast } from "@/lib/auth/roles";
+import { cookieReaderFromHeader, readSessionUserId } from "@/lib/auth/session-token";
+import { logger } from "@/lib/log";
+import { ACTIVE_TENANT_COOKIE } from "@/lib/tenants/active-tenant-cookie";
+import { ApiError, errorResponse, toApiError } from "./errors";
+import { newRequestId } from "./request-id";
+
+export interface SignedInContext<P> {
+  req: Request;
+  requestId: string;
+  params: P;
+  user: ConsoleUser;
+  session: ConsoleSession;
+}
+
+export interface SessionContext<P> extends SignedInContext<P> {
+  /** The active tenant, verified against the user's memberships on this request. */
+  tenantId: string;
+  role: Role;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<C> = (ctx: C) => Promise<Response>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+// Cookie-authenticated writes must come from our own pages: SameSite=Lax already keeps
+// the session cookie off cross-site POSTs; an Origin check covers older browsers too.
+export function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = "";
+  }
+  if (originHost !== host) throw new ApiError({ code: "forbidden", message: "Cross-origin request refused." });
+}
+
+function run<P, C>(
+  resolve: (req: Request, requestId: string, params: P, session: ConsoleSession) => C,
+  handler: Handler<C>,
+): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
+  return async (req, routeCtx) => {
+    const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
+    const started = performance.now();
+    let status = 500;
+    let userId: string | undefined;
+    let tenantId: string | undefined;
+    try {
+      assertSameOrigin(req);
+      const cookies = cookieReaderFromHeader(req.headers.get("cookie"));
+      const uid = await readSessionUserId(cookies);
+      if (!uid) throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
+      const session = await resolveConsoleSession(uid, cookies.get(ACTIVE_TENANT_COOKIE));
+      if (!session) throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
+      userId = session.user.id;
+      tenantId = session.active?.tenantId;
+      const params = ((await routeCtx?.params) ?? {}) as P;
+      const res = await handler(resolve(req, requestId, params, session));
+      res.headers.set("x-request-id", requestId);
+      res.headers.set("cache-control", "no-store");
+      status = res.status;
+      return res;
+    } catch (err) {
+      const apiErr = toApiError(err);
+      status = apiErr.status;
+      if (apiErr.code === "internal_error") {
+        logger.error("unhandled error", {
+          requestId,
+          userId,
+          tenantId,
+          err: err instanceof Error ? err.stack : String(err),
+        });
+      }
+      return errorResponse(apiErr, requestId);
+    } finally {
+      logger.info("request", {
+        requestId,
+        userId,
+        tenantId,
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    }
+  };
+}
+
+/**
+ * The one wrapper for console routes: request id, session, the active tenant (re-validated
+ * against memberships on every request), the role check (owner > admin > viewer), error
+ * shape and logging. Handlers get the tenant from here and from nowhere else.
+ */
+export function withSession<P = Record<string, never>>(
+  handler: Handler<SessionContext<P>>,
+  opts: { role: Role },
+): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
+  return run<P, SessionContext<P>>((req, requestId, params, session) => {
+    const active = session.active;
+    if (!active) throw new ApiError({ code: "forbidden", message: "You are not a member of any tenant." });
+    if (!roleAtLeast(active.role, opts.role)) {
+      throw new ApiError({ code: "forbidden", message: `This action needs the ${opts.role} role or higher.` });
+    }
+    return { req, requestId, params, user: session.user, session, tenantId: active.tenantId, role: active.role };
+  }, handler);
+}
+
+/** For the few console routes that act on the user rather than a tenant (switch or create a tenant). */
+export function withSignedInUser<P = Record<string, never>>(
+  handler: Handler<SignedInContext<P>>,
+): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
+  return run<P, SignedInContext<P>>(
+    (req, requestId, params, session) => ({ req, requestId, params, user: session.user, session }),
+    handler,
+  );
+}

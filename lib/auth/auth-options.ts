@@ -1,0 +1,77 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import GoogleProvider from "next-auth/providers/google";
+import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
+import { verifyCredentials } from "@/lib/users/verify-credentials";
+
+function providers(): NextAuthOptions["providers"] {
+  const list: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const user = await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "");
+        return user ? { id: user.id, email: user.email, name: user.name } : null;
+      },
+    }),
+  ];
+  // OAuth providers exist only when configured, so the login page never offers a dead button.
+  if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
+    list.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+  }
+  if (process.env.GOOGLE_CLIENT_ID && process.env.GOOGLE_CLIENT_SECRET) {
+    list.push(
+      GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID, clientSecret: process.env.GOOGLE_CLIENT_SECRET }),
+    );
+  }
+  return list;
+}
+
+/** Which OAuth providers are configured (for the login page). */
+export function oauthProviders(): { id: "github" | "google"; name: string }[] {
+  const out: { id: "github" | "google"; name: string }[] = [];
+  if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) out.push({ id: "github", name: "GitHub" });
+  if (process.env.GOOGLE_CLIENT_ID && process.env.GOOGLE_CLIENT_SECRET) out.push({ id: "google", name: "Google" });
+  return out;
+}
+
+function isVerifiedOAuthEmail(provider: string, profile: unknown): boolean {
+  // Google says whether the address is verified; GitHub only returns a verified primary email.
+  if (provider === "google") return (profile as { email_verified?: boolean } | undefined)?.email_verified === true;
+  return true;
+}
+
+/**
+ * JWT sessions. The token carries only the user id (`uid`); the active tenant and the role
+ * are resolved from the database on every request (lib/api/with-session.ts), never trusted
+ * from the token.
+ */
+export function buildAuthOptions(): NextAuthOptions {
+  return {
+    secret: process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET,
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: providers(),
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        if (!user.email || !isVerifiedOAuthEmail(account.provider, profile)) return false;
+        const uid = await ensureOAuthUser({ email: user.email, name: user.name });
+        (user as { uid?: string }).uid = uid;
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (user && account) {
+          token.uid = account.provider === "credentials" ? user.id : (user as { uid?: string }).uid;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, userId: typeof token.uid === "string" ? token.uid : undefined };
+      },
+    },
+  };
+}

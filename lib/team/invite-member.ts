@@ -1,0 +1,55 @@
+import "server-only";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { type Role, ZRole } from "@/lib/auth/roles";
+import { db } from "@/lib/db/client";
+import { ZEmail } from "@/lib/users/sign-up";
+import { lockTeam } from "./lock-team";
+import { assertCanManage } from "./team-rules";
+
+export const ZInviteMember = z.object({ email: ZEmail, role: ZRole });
+export type TInviteMember = z.infer<typeof ZInviteMember>;
+
+export type InviteResult =
+  | { kind: "member"; userId: string; email: string; role: Role }
+  | { kind: "invitation"; email: string; role: Role };
+
+/**
+ * Invites an email to the tenant. An existing user becomes a member at once; anyone else
+ * gets a pending invitation that sign-up accepts.
+ */
+export async function inviteMember(
+  opts: { tenantId: string; actorUserId: string } & TInviteMember,
+): Promise<InviteResult> {
+  const { tenantId, actorUserId, email, role } = opts;
+  return db.$transaction(async (tx) => {
+    const team = await lockTeam(tx, tenantId);
+    assertCanManage(team.get(actorUserId), { from: null, to: role });
+    const actor = { type: "user" as const, id: actorUserId };
+    const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+    if (user) {
+      if (team.has(user.id)) throw new ApiError({ code: "conflict", message: `${email} is already a member.` });
+      await tx.membership.create({ data: { tenantId, userId: user.id, role } });
+      await recordAudit(tx, {
+        tenantId,
+        actor,
+        action: "member.added",
+        target: { type: "user", id: user.id },
+        data: { email, role },
+      });
+      return { kind: "member", userId: user.id, email, role };
+    }
+    const pending = await tx.invitation.findUnique({ where: { tenantId_email: { tenantId, email } } });
+    if (pending) throw new ApiError({ code: "conflict", message: `${email} has already been invited.` });
+    await tx.invitation.create({ data: { tenantId, email, role, invitedBy: actorUserId } });
+    await recordAudit(tx, {
+      tenantId,
+      actor,
+      action: "invitation.created",
+      target: { type: "invitation", id: email },
+      data: { email, role },
+    });
+    return { kind: "invitation", email, role };
+  });
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import { acceptInvitations } from "@/lib/team/accept-invitations";
+
+/**
+ * The user for an OAuth sign-in (GitHub/Google give a verified email). A new email gets a
+ * user, its own tenant (owner) and any pending invitations; an existing one is returned.
+ */
+export async function ensureOAuthUser(opts: { email: string; name?: string | null }): Promise<string> {
+  const email = opts.email.trim().toLowerCase();
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
+  if (existing) return existing.id;
+  const userId = newId("usr");
+  const tenantId = newId("ten");
+  const tenantName = `${opts.name?.trim() || email.split("@")[0]}'s workspace`.slice(0, 100);
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.user.create({ data: { id: userId, email, name: opts.name?.trim() || null } });
+      await tx.tenant.create({ data: { id: tenantId, name: tenantName } });
+      await tx.membership.create({ data: { tenantId, userId, role: "owner" } });
+      await recordAudit(tx, {
+        tenantId,
+        actor: { type: "user", id: userId },
+        action: "tenant.created",
+        target: { type: "tenant", id: tenantId },
+        data: { name: tenantName },
+      });
+      await acceptInvitations(tx, { userId, email });
+    });
+    return userId;
+  } catch (err) {
+    // Two first sign-ins racing: the loser uses the winner's user.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+      return user.id;
+    }
+    throw err;
+  }
+}
