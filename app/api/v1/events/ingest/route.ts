@@ -1,0 +1,22 @@
+import { readJson } from "@/lib/api/request";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { parseIngestRequest } from "@/lib/ingest/parse-ingest-request";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withApiKey(
+  async ({ req, tenantId, requestId }) => {
+    const { events } = parseIngestRequest(await readJson(req), tenantId);
+    const outcome = await ingestEvents({ tenantId, events });
+    return Response.json({
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      conflicts: outcome.conflicts,
+      rejected: outcome.rejected,
+      requestId,
+      results: outcome.results,
+    });
+  },
+  { scope: "events:write" },
+);

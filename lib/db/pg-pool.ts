@@ -1,0 +1,35 @@
+import pg from "pg";
+
+// A plain `pg` pool for the hot paths (ingest, usage reads): multi-row `unnest` statements
+// through it cost far less per call than going through the Prisma adapter.
+const globalForPg = globalThis as unknown as { __smPgPool?: pg.Pool };
+
+export function getPgPool(): pg.Pool {
+  if (!globalForPg.__smPgPool) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is not set (start the app with `npm run dev` or `npm start`)");
+    const pool = new pg.Pool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+    // An idle client losing its connection must not crash the process.
+    pool.on("error", () => {});
+    globalForPg.__smPgPool = pool;
+  }
+  return globalForPg.__smPgPool;
+}
+
+export type PgClient = pg.PoolClient;
+
+/** Runs `fn` in one READ COMMITTED transaction; commits before resolving. */
+export async function withPgTransaction<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = await getPgPool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

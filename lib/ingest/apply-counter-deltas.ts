@@ -1,0 +1,83 @@
+import type { PgClient } from "@/lib/db/pg-pool";
+
+export type AggregationKind = "sum" | "count" | "max" | "last" | "unique_count";
+
+/** What one transaction adds to one counter (tenant × meter × customer × period). */
+export interface CounterDelta {
+  meterId: string;
+  aggregation: AggregationKind;
+  customerRef: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** Ledger events aggregated into this counter. */
+  events: number;
+  /**
+   * sum/count/unique_count: the increment; max: the batch maximum; last: the winning
+   * quantity. Decimal string, "0" when the delta carries only an adjustment.
+   */
+  base: string;
+  lastTs: Date | null;
+  lastKey: string | null;
+  /** Sum of adjustment deltas (decimal string). */
+  adjustment: string;
+}
+
+// value = aggregate(events) + adjustment_total for every aggregation. For max/last the raw
+// aggregate is value - adjustment_total, which is why the two are stored apart.
+const RAW_OLD = "(counters.value - counters.adjustment_total)";
+const RAW_NEW = "(excluded.value - excluded.adjustment_total)";
+const ADJ = "counters.adjustment_total + excluded.adjustment_total";
+const NEWER_LAST = `(excluded.last_ts IS NOT NULL AND (counters.last_ts IS NULL OR excluded.last_ts > counters.last_ts
+  OR (excluded.last_ts = counters.last_ts AND excluded.last_key COLLATE "C" > counters.last_key COLLATE "C")))`;
+
+const SET_BY_KIND: Record<"additive" | "max" | "last", string> = {
+  additive: `value = counters.value + excluded.value`,
+  max: `value = GREATEST(${RAW_OLD}, ${RAW_NEW}) + ${ADJ}`,
+  last: `value = (CASE WHEN ${NEWER_LAST} THEN ${RAW_NEW} ELSE ${RAW_OLD} END) + ${ADJ},
+    last_ts = CASE WHEN ${NEWER_LAST} THEN excluded.last_ts ELSE counters.last_ts END,
+    last_key = CASE WHEN ${NEWER_LAST} THEN excluded.last_key ELSE counters.last_key END`,
+};
+
+function upsertSql(kind: keyof typeof SET_BY_KIND): string {
+  return `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
+      last_ts, last_key, adjustment_total, updated_at)
+    SELECT $1, u.m, u.c, u.p, u.e, u.b + u.a, u.n, u.lt, u.lk, u.a, now()
+    FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::numeric[], $7::bigint[],
+      $8::timestamptz[], $9::text[], $10::numeric[]) AS u(m, c, p, e, b, n, lt, lk, a)
+    ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p
+    ON CONFLICT (tenant_id, meter_id, customer_ref, period_start) DO UPDATE SET
+      ${SET_BY_KIND[kind]},
+      event_count = counters.event_count + excluded.event_count,
+      adjustment_total = ${ADJ},
+      updated_at = now()`;
+}
+
+const KIND_ORDER: Array<keyof typeof SET_BY_KIND> = ["additive", "max", "last"];
+
+function kindOf(a: AggregationKind): keyof typeof SET_BY_KIND {
+  return a === "max" ? "max" : a === "last" ? "last" : "additive";
+}
+
+/**
+ * Applies counter deltas inside the caller's transaction. Rows are locked in one global
+ * order (statement kind, then meter, customer, period in byte order) so concurrent
+ * batches touching the same counters queue instead of deadlocking.
+ */
+export async function applyCounterDeltas(client: PgClient, tenantId: string, deltas: CounterDelta[]): Promise<void> {
+  for (const kind of KIND_ORDER) {
+    const rows = deltas.filter((d) => kindOf(d.aggregation) === kind);
+    if (rows.length === 0) continue;
+    await client.query(upsertSql(kind), [
+      tenantId,
+      rows.map((r) => r.meterId),
+      rows.map((r) => r.customerRef),
+      rows.map((r) => r.periodStart.toISOString()),
+      rows.map((r) => r.periodEnd.toISOString()),
+      rows.map((r) => r.base),
+      rows.map((r) => String(r.events)),
+      rows.map((r) => r.lastTs?.toISOString() ?? null),
+      rows.map((r) => r.lastKey),
+      rows.map((r) => r.adjustment),
+    ]);
+  }
+}

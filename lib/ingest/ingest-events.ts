@@ -1,0 +1,435 @@
+import "server-only";
+import Decimal from "decimal.js";
+import { ApiError } from "@/lib/api/errors";
+import { type BillingPeriod, periodFor } from "@/lib/billing/period";
+import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
+import { newId } from "@/lib/ids";
+import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
+import { compareKeys } from "./normalize";
+import { uniqueValueOf } from "./unique-value";
+import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
+
+export type IngestStatus = "accepted" | "duplicate" | "conflict" | "rejected";
+
+export interface IngestEventResult {
+  index: number;
+  idempotencyKey: string | null;
+  status: IngestStatus;
+  late?: true;
+  error?: { code: RefusalCode | "conflict"; message: string };
+}
+
+export interface IngestOutcome {
+  accepted: number;
+  duplicates: number;
+  conflicts: number;
+  rejected: number;
+  results: IngestEventResult[];
+}
+
+export interface IngestEventsOptions {
+  tenantId: string;
+  events: unknown[];
+  /** Stored for events that do not name their own source (e.g. "csv", "demo"). */
+  source?: string;
+  /** For tests: the server clock. */
+  now?: Date;
+}
+
+export const LATE_EVENT_ACTOR = "system:late-event";
+const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
+const MAX_ATTEMPTS = 3;
+
+interface MeterRow {
+  id: string;
+  metric: string;
+  aggregation: AggregationKind;
+  unique_by: string | null;
+}
+
+interface Placed {
+  event: ValidEvent;
+  meter: MeterRow;
+  period: BillingPeriod;
+  openPeriod: BillingPeriod;
+  late: boolean;
+}
+
+/**
+ * Ingests a batch in one transaction: ledger insert with ON CONFLICT DO NOTHING, duplicate
+ * vs conflict by payload hash, counters moved only for rows really inserted. When this
+ * resolves, the transaction has committed: events are durable and counters include them.
+ */
+export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOutcome> {
+  const { tenantId } = opts;
+  const nowMs = (opts.now ?? new Date()).getTime();
+  for (const raw of opts.events) {
+    const claimed = (raw as { tenantId?: unknown } | null)?.tenantId;
+    if (typeof raw === "object" && raw !== null && claimed !== undefined && claimed !== tenantId) {
+      throw new ApiError({ code: "forbidden", message: "tenantId does not match the API key's tenant." });
+    }
+  }
+
+  const results: IngestEventResult[] = new Array(opts.events.length);
+  const valid: ValidEvent[] = [];
+  for (let i = 0; i < opts.events.length; i++) {
+    const check = validateEvent(opts.events[i], i, tenantId, nowMs);
+    if (check.ok) {
+      if (check.event.source === null && opts.source) check.event.source = opts.source;
+      valid.push(check.event);
+    } else {
+      const r = check.rejected;
+      results[i] = {
+        index: i,
+        idempotencyKey: r.idempotencyKey,
+        status: "rejected",
+        error: { code: r.code, message: r.message },
+      };
+    }
+  }
+
+  // The first occurrence of a key is the candidate; later ones in the batch are retries.
+  const candidates = new Map<string, ValidEvent>();
+  for (const e of valid) if (!candidates.has(e.idempotencyKey)) candidates.set(e.idempotencyKey, e);
+  const sorted = [...candidates.values()].sort((a, b) => compareKeys(a.idempotencyKey, b.idempotencyKey));
+
+  let stored = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
+  if (sorted.length > 0) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stored = await withPgTransaction((client) => writeBatch(client, tenantId, sorted, nowMs));
+        break;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_PG_CODES.has(code)) throw err;
+      }
+    }
+  }
+
+  const firstIndex = new Map<string, number>();
+  for (const e of valid) {
+    const s = stored.get(e.idempotencyKey);
+    if (!s) throw new Error(`ingest: no stored state for key ${e.idempotencyKey}`);
+    const isFirst = !firstIndex.has(e.idempotencyKey);
+    if (isFirst) firstIndex.set(e.idempotencyKey, e.index);
+    const base = { index: e.index, idempotencyKey: e.idempotencyKey, ...(s.late ? { late: true as const } : {}) };
+    if (isFirst && s.inserted) results[e.index] = { ...base, status: "accepted" };
+    else if (s.hash === e.hash) results[e.index] = { ...base, status: "duplicate" };
+    else
+      results[e.index] = {
+        index: e.index,
+        idempotencyKey: e.idempotencyKey,
+        status: "conflict",
+        error: {
+          code: "conflict",
+          message: `events[${e.index}]: idempotencyKey already used with a different payload; not stored`,
+        },
+      };
+  }
+
+  const outcome: IngestOutcome = { accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, results };
+  for (const r of results) {
+    if (r.status === "accepted") outcome.accepted++;
+    else if (r.status === "duplicate") outcome.duplicates++;
+    else if (r.status === "conflict") outcome.conflicts++;
+    else outcome.rejected++;
+  }
+  return outcome;
+}
+
+async function writeBatch(
+  client: PgClient,
+  tenantId: string,
+  events: ValidEvent[],
+  nowMs: number,
+): Promise<Map<string, { hash: string; late: boolean; inserted: boolean }>> {
+  const tenant = await client.query<{ lateness_window_hours: number }>(
+    "SELECT lateness_window_hours FROM tenants WHERE id = $1",
+    [tenantId],
+  );
+  if (tenant.rowCount === 0) throw new ApiError({ code: "not_found", message: "Tenant not found." });
+  const windowMs = tenant.rows[0].lateness_window_hours * 3_600_000;
+
+  const meters = await ensureMeters(client, tenantId, [...new Set(events.map((e) => e.metric))]);
+  const anchors = await ensureCustomers(client, tenantId, [...new Set(events.map((e) => e.customerRef))]);
+
+  const now = new Date(nowMs);
+  const openPeriods = new Map<string, BillingPeriod>();
+  const placed: Placed[] = events.map((event) => {
+    const anchor = anchors.get(event.customerRef) ?? null;
+    let openPeriod = openPeriods.get(event.customerRef);
+    if (!openPeriod) {
+      openPeriod = periodFor(now, anchor);
+      openPeriods.set(event.customerRef, openPeriod);
+    }
+    const period = periodFor(new Date(event.tsMs), anchor);
+    const meter = meters.get(event.metric);
+    if (!meter) throw new Error(`ingest: meter ${event.metric} missing after upsert`);
+    // Within the window after a period ends, the event still lands in that period.
+    const late = nowMs >= period.end.getTime() + windowMs;
+    return { event, meter, period, openPeriod, late };
+  });
+
+  const inserted = await client.query<{ id: string; idempotency_key: string }>(
+    `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
+       payload_hash, period_start, late)
+     SELECT $1, u.k, u.m, u.c, u.q, u.t, u.r, u.mt, u.s, u.h, u.p, u.l
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::text[], $8::jsonb[],
+       $9::text[], $10::text[], $11::timestamptz[], $12::bool[]) AS u(k, m, c, q, t, r, mt, s, h, p, l)
+     ORDER BY u.k COLLATE "C"
+     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+     RETURNING id, idempotency_key`,
+    [
+      tenantId,
+      placed.map((p) => p.event.idempotencyKey),
+      placed.map((p) => p.event.metric),
+      placed.map((p) => p.event.customerRef),
+      placed.map((p) => p.event.quantity),
+      placed.map((p) => new Date(p.event.tsMs).toISOString()),
+      placed.map((p) => p.event.resourceId),
+      placed.map((p) => (p.event.meta === null ? null : JSON.stringify(p.event.meta))),
+      placed.map((p) => p.event.source),
+      placed.map((p) => p.event.hash),
+      placed.map((p) => p.period.start.toISOString()),
+      placed.map((p) => p.late),
+    ],
+  );
+  const insertedIds = new Map<string, string>();
+  for (const row of inserted.rows) insertedIds.set(row.idempotency_key, row.id);
+
+  const state = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
+  const missing: string[] = [];
+  for (const p of placed) {
+    if (insertedIds.has(p.event.idempotencyKey)) {
+      state.set(p.event.idempotencyKey, { hash: p.event.hash, late: p.late, inserted: true });
+    } else {
+      missing.push(p.event.idempotencyKey);
+    }
+  }
+  if (missing.length > 0) {
+    // READ COMMITTED: this statement sees rows a concurrent batch committed while our
+    // INSERT waited on the unique index.
+    const existing = await client.query<{ idempotency_key: string; payload_hash: string; late: boolean }>(
+      "SELECT idempotency_key, payload_hash, late FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])",
+      [tenantId, missing],
+    );
+    for (const row of existing.rows) {
+      state.set(row.idempotency_key, { hash: row.payload_hash, late: row.late, inserted: false });
+    }
+  }
+
+  const fresh = placed.filter((p) => insertedIds.has(p.event.idempotencyKey));
+  if (fresh.length > 0) {
+    await applyInserted(client, tenantId, fresh, insertedIds);
+  }
+  return state;
+}
+
+async function ensureMeters(client: PgClient, tenantId: string, metrics: string[]): Promise<Map<string, MeterRow>> {
+  const sql = `SELECT id, metric, aggregation::text AS aggregation, unique_by FROM meters
+    WHERE tenant_id = $1 AND metric = ANY($2::text[])`;
+  const found = await client.query<MeterRow>(sql, [tenantId, metrics]);
+  const byMetric = new Map(found.rows.map((m) => [m.metric, m]));
+  const absent = metrics.filter((m) => !byMetric.has(m)).sort(compareKeys);
+  if (absent.length > 0) {
+    // API.md: an event for a metric with no meter creates a `sum` meter.
+    await client.query(
+      `INSERT INTO meters (tenant_id, id, metric, display_name, aggregation, updated_at)
+       SELECT $1, u.id, u.metric, u.metric, 'sum', now() FROM unnest($2::text[], $3::text[]) AS u(metric, id)
+       ORDER BY u.metric COLLATE "C"
+       ON CONFLICT (tenant_id, metric) DO NOTHING`,
+      [tenantId, absent, absent.map(() => newId("mtr"))],
+    );
+    const again = await client.query<MeterRow>(sql, [tenantId, absent]);
+    for (const m of again.rows) byMetric.set(m.metric, m);
+  }
+  return byMetric;
+}
+
+async function ensureCustomers(client: PgClient, tenantId: string, refs: string[]): Promise<Map<string, Date | null>> {
+  const sql = `SELECT customer_ref, billing_anchor FROM customers
+    WHERE tenant_id = $1 AND customer_ref = ANY($2::text[])`;
+  const found = await client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, refs]);
+  const anchors = new Map(found.rows.map((c) => [c.customer_ref, c.billing_anchor]));
+  const absent = refs.filter((r) => !anchors.has(r)).sort(compareKeys);
+  if (absent.length > 0) {
+    await client.query(
+      `INSERT INTO customers (tenant_id, id, customer_ref, updated_at)
+       SELECT $1, u.id, u.ref, now() FROM unnest($2::text[], $3::text[]) AS u(ref, id)
+       ORDER BY u.ref COLLATE "C"
+       ON CONFLICT (tenant_id, customer_ref) DO NOTHING`,
+      [tenantId, absent, absent.map(() => newId("cst"))],
+    );
+    const again = await client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, absent]);
+    for (const c of again.rows) anchors.set(c.customer_ref, c.billing_anchor);
+  }
+  return anchors;
+}
+
+interface Acc {
+  delta: CounterDelta;
+  sum: Decimal;
+  uniques: Set<string>;
+}
+
+/** Counters, distinct values and late-event adjustments for the rows this batch inserted. */
+async function applyInserted(
+  client: PgClient,
+  tenantId: string,
+  fresh: Placed[],
+  insertedIds: Map<string, string>,
+): Promise<void> {
+  const accs = new Map<string, Acc>();
+  const accFor = (meter: MeterRow, customerRef: string, period: BillingPeriod): Acc => {
+    const key = `${meter.id}\u0000${customerRef}\u0000${period.start.getTime()}`;
+    let acc = accs.get(key);
+    if (!acc) {
+      acc = {
+        delta: {
+          meterId: meter.id,
+          aggregation: meter.aggregation,
+          customerRef,
+          periodStart: period.start,
+          periodEnd: period.end,
+          events: 0,
+          base: "0",
+          lastTs: null,
+          lastKey: null,
+          adjustment: "0",
+        },
+        sum: new Decimal(0),
+        uniques: new Set(),
+      };
+      accs.set(key, acc);
+    }
+    return acc;
+  };
+
+  const adjustments: Array<{
+    meterId: string;
+    customerRef: string;
+    periodStart: Date;
+    delta: string;
+    eventId: string;
+    reason: string;
+  }> = [];
+  for (const p of fresh) {
+    const e = p.event;
+    if (p.late) {
+      const delta = lateAdjustmentDelta(p.meter.aggregation, e.quantity);
+      adjustments.push({
+        meterId: p.meter.id,
+        customerRef: e.customerRef,
+        periodStart: p.openPeriod.start,
+        delta,
+        eventId: insertedIds.get(e.idempotencyKey) as string,
+        reason: `late event ${e.idempotencyKey} for the period starting ${p.period.start.toISOString()}`,
+      });
+      const acc = accFor(p.meter, e.customerRef, p.openPeriod);
+      acc.delta.adjustment = new Decimal(acc.delta.adjustment).plus(delta).toFixed();
+      continue;
+    }
+    const acc = accFor(p.meter, e.customerRef, p.period);
+    const d = acc.delta;
+    d.events++;
+    switch (p.meter.aggregation) {
+      case "sum":
+        acc.sum = acc.sum.plus(e.quantity);
+        break;
+      case "max":
+        if (d.events === 1 || new Decimal(e.quantity).gt(d.base)) d.base = e.quantity;
+        break;
+      case "last":
+        if (
+          d.lastTs === null ||
+          e.tsMs > d.lastTs.getTime() ||
+          (e.tsMs === d.lastTs.getTime() && compareKeys(e.idempotencyKey, d.lastKey ?? "") > 0)
+        ) {
+          d.lastTs = new Date(e.tsMs);
+          d.lastKey = e.idempotencyKey;
+          d.base = e.quantity;
+        }
+        break;
+      case "unique_count": {
+        const v = uniqueValueOf(p.meter.unique_by, e.resourceId, e.meta);
+        if (v !== null) acc.uniques.add(v);
+        break;
+      }
+      case "count":
+        break;
+    }
+  }
+
+  const uniqueRows: Array<{ acc: Acc; value: string }> = [];
+  for (const acc of accs.values()) {
+    if (acc.delta.aggregation === "sum") acc.delta.base = acc.sum.toFixed();
+    if (acc.delta.aggregation === "count") acc.delta.base = String(acc.delta.events);
+    if (acc.delta.aggregation === "unique_count") for (const value of acc.uniques) uniqueRows.push({ acc, value });
+  }
+  if (uniqueRows.length > 0) {
+    uniqueRows.sort(
+      (a, b) =>
+        compareKeys(a.acc.delta.meterId, b.acc.delta.meterId) ||
+        compareKeys(a.acc.delta.customerRef, b.acc.delta.customerRef) ||
+        a.acc.delta.periodStart.getTime() - b.acc.delta.periodStart.getTime() ||
+        compareKeys(a.value, b.value),
+    );
+    const res = await client.query<{ meter_id: string; customer_ref: string; period_start: Date }>(
+      `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
+       SELECT $1, u.m, u.c, u.p, u.v FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(m, c, p, v)
+       ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p, u.v COLLATE "C"
+       ON CONFLICT DO NOTHING
+       RETURNING meter_id, customer_ref, period_start`,
+      [
+        tenantId,
+        uniqueRows.map((r) => r.acc.delta.meterId),
+        uniqueRows.map((r) => r.acc.delta.customerRef),
+        uniqueRows.map((r) => r.acc.delta.periodStart.toISOString()),
+        uniqueRows.map((r) => r.value),
+      ],
+    );
+    for (const row of res.rows) {
+      const acc = accs.get(`${row.meter_id}\u0000${row.customer_ref}\u0000${row.period_start.getTime()}`);
+      if (acc) acc.delta.base = String(Number(acc.delta.base) + 1);
+    }
+  }
+
+  if (adjustments.length > 0) {
+    await client.query(
+      `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
+       SELECT $1, u.id, u.m, u.c, u.p, u.d, u.r, $2, u.e
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::numeric[], $8::text[], $9::bigint[])
+         AS u(id, m, c, p, d, r, e)`,
+      [
+        tenantId,
+        LATE_EVENT_ACTOR,
+        adjustments.map(() => newId("adj")),
+        adjustments.map((a) => a.meterId),
+        adjustments.map((a) => a.customerRef),
+        adjustments.map((a) => a.periodStart.toISOString()),
+        adjustments.map((a) => a.delta),
+        adjustments.map((a) => a.reason),
+        adjustments.map((a) => a.eventId),
+      ],
+    );
+  }
+
+  const deltas = [...accs.values()].map((a) => a.delta);
+  await applyCounterDeltas(
+    client,
+    tenantId,
+    deltas.filter((d) => d.events > 0 || d.adjustment !== "0"),
+  );
+}
+
+/**
+ * A late event (its period closed more than the lateness window ago) moves the open
+ * period by an adjustment. Only additive aggregations have an additive effect: sum adds
+ * the quantity, count adds 1. For max, last and unique_count an event from a closed
+ * period says nothing about the open one, so the adjustment records the event with delta 0.
+ */
+export function lateAdjustmentDelta(aggregation: AggregationKind, quantity: string): string {
+  if (aggregation === "sum") return quantity;
+  if (aggregation === "count") return "1";
+  return "0";
+}

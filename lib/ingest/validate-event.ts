@@ -1,0 +1,112 @@
+import {
+  canonicalJson,
+  deriveIdempotencyKey,
+  type HashableEvent,
+  normalizeQuantity,
+  parseRfc3339,
+  payloadHash,
+} from "./normalize";
+
+export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+export const MAX_FUTURE_MS = 5 * 60_000;
+export const MAX_META_BYTES = 4096;
+const MAX_KEY_LENGTH = 255;
+const MAX_SOURCE_LENGTH = 64;
+const ALLOWED_FIELDS = new Set([
+  "metric",
+  "customerRef",
+  "quantity",
+  "ts",
+  "idempotencyKey",
+  "resourceId",
+  "meta",
+  "source",
+  "tenantId",
+]);
+
+export interface ValidEvent extends HashableEvent {
+  index: number;
+  idempotencyKey: string;
+  source: string | null;
+  meta: Record<string, unknown> | null;
+  hash: string;
+}
+
+export type RefusalCode = "validation_failed" | "ts_in_future";
+
+export interface RejectedEvent {
+  index: number;
+  idempotencyKey: string | null;
+  code: RefusalCode;
+  message: string;
+}
+
+export type EventCheck = { ok: true; event: ValidEvent } | { ok: false; rejected: RejectedEvent };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function stringField(v: unknown, min: number, max: number): boolean {
+  return typeof v === "string" && v.length >= min && v.length <= max;
+}
+
+/**
+ * Validates and normalizes one event of an ingest batch. A refusal names the field
+ * (`events[3].quantity: must be ≥ 0`) and never sinks the rest of the batch.
+ */
+export function validateEvent(raw: unknown, index: number, tenantId: string, nowMs: number): EventCheck {
+  const p = `events[${index}]`;
+  const clientKey =
+    isPlainObject(raw) && stringField(raw.idempotencyKey, 1, MAX_KEY_LENGTH) ? (raw.idempotencyKey as string) : null;
+  const reject = (message: string, code: RefusalCode = "validation_failed"): EventCheck => ({
+    ok: false,
+    rejected: { index, idempotencyKey: clientKey, code, message },
+  });
+  if (!isPlainObject(raw)) return reject(`${p}: must be an object`);
+  for (const field of Object.keys(raw)) {
+    if (!ALLOWED_FIELDS.has(field)) return reject(`${p}.${field}: unknown field`);
+  }
+  const { metric, customerRef, quantity, ts, idempotencyKey, resourceId, meta, source } = raw;
+  if (typeof metric !== "string" || !METRIC_PATTERN.test(metric))
+    return reject(`${p}.metric: must match ${METRIC_PATTERN.source}`);
+  if (!stringField(customerRef, 1, 255)) return reject(`${p}.customerRef: must be a string of 1–255 characters`);
+  const q = normalizeQuantity(quantity);
+  if (!q.ok) return reject(`${p}.quantity: ${q.message}`);
+  if (typeof ts !== "string") return reject(`${p}.ts: must be an RFC 3339 timestamp with offset`);
+  const tsMs = parseRfc3339(ts);
+  if (tsMs === null) return reject(`${p}.ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z`);
+  if (tsMs > nowMs + MAX_FUTURE_MS) return reject(`${p}.ts: more than 5 minutes in the future`, "ts_in_future");
+  if (idempotencyKey !== undefined && !stringField(idempotencyKey, 1, MAX_KEY_LENGTH))
+    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters`);
+  if (resourceId !== undefined && resourceId !== null && !stringField(resourceId, 1, 255))
+    return reject(`${p}.resourceId: must be a string of 1–255 characters`);
+  if (source !== undefined && source !== null && !stringField(source, 1, MAX_SOURCE_LENGTH))
+    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters`);
+  let metaJson: string | null = null;
+  if (meta !== undefined && meta !== null) {
+    if (!isPlainObject(meta)) return reject(`${p}.meta: must be an object`);
+    metaJson = JSON.stringify(meta);
+    if (Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+      return reject(`${p}.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
+  }
+  const base = {
+    metric,
+    customerRef: customerRef as string,
+    quantity: q.value,
+    tsMs,
+    resourceId: (resourceId as string | null | undefined) ?? null,
+  };
+  const hashable: HashableEvent = { ...base, metaJson: metaJson === null ? null : canonicalJson(meta) };
+  return {
+    ok: true,
+    event: {
+      ...hashable,
+      index,
+      idempotencyKey: (idempotencyKey as string | undefined) ?? deriveIdempotencyKey(tenantId, base),
+      source: (source as string | null | undefined) ?? null,
+      meta: (meta as Record<string, unknown> | null | undefined) ?? null,
+      hash: payloadHash(hashable),
+    },
+  };
+}
