@@ -2,6 +2,7 @@ import "server-only";
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
 import { logger } from "@/lib/log";
 import { ApiError, errorResponse, toApiError } from "./errors";
+import { takeToken } from "./rate-limit";
 import { newRequestId } from "./request-id";
 
 export interface ApiKeyContext<P> {
@@ -50,6 +51,14 @@ export function withApiKey<P = Record<string, never>>(
       const check = await authenticateApiKey(presented);
       if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
       tenantId = check.key.tenantId;
+      const limit = takeToken(check.key.keyId);
+      if (!limit.ok) {
+        throw new ApiError({
+          code: "rate_limited",
+          message: `Rate limit exceeded for this API key; retry after ${limit.retryAfterSeconds} s.`,
+          headers: { "retry-after": String(limit.retryAfterSeconds) },
+        });
+      }
       if (!check.key.scopes.includes(opts.scope)) {
         throw new ApiError({ code: "forbidden", message: `This API key lacks the "${opts.scope}" scope.` });
       }

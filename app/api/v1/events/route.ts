@@ -1,0 +1,12 @@
+import { parseQuery } from "@/lib/api/request";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { listEvents } from "@/lib/events/list-events";
+import { ZListEventsQuery } from "@/lib/events/schemas";
+
+export const GET = withApiKey(
+  async ({ req, tenantId }) => {
+    const { tenantId: _claimed, ...q } = parseQuery(req, ZListEventsQuery);
+    return Response.json(await listEvents({ ...q, tenantId }));
+  },
+  { scope: "usage:read" },
+);

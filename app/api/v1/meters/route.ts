@@ -1,0 +1,24 @@
+import { ZPaginationQuery } from "@/lib/api/pagination";
+import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { createMeter } from "@/lib/meters/create-meter";
+import { listMeters } from "@/lib/meters/list-meters";
+import { ZCreateMeterBody } from "@/lib/meters/schemas";
+
+export const GET = withApiKey(
+  async ({ req, tenantId }) => {
+    const q = parseQuery(req, ZPaginationQuery);
+    return Response.json(await listMeters({ tenantId, limit: q.limit, cursor: q.cursor }));
+  },
+  { scope: "admin" },
+);
+
+export const POST = withApiKey(
+  async ({ req, tenantId, apiKey }) => {
+    const input = await parseBody(req, ZCreateMeterBody);
+    assertOwnTenant(tenantId, input.tenantId);
+    const meter = await createMeter({ tenantId, input, actor: { type: "api_key", id: apiKey.keyId } });
+    return Response.json(meter, { status: 201 });
+  },
+  { scope: "admin" },
+);

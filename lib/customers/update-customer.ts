@@ -1,0 +1,86 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { periodFor } from "@/lib/billing/period";
+import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import type { Actor } from "@/lib/meters/create-meter";
+import { customerNotFound } from "./get-customer-or-throw";
+import { type CustomerDto, toCustomerDto, type UpdateCustomerInput } from "./schemas";
+
+/**
+ * Updates a customer's name, Stripe id and billing anchor.
+ *
+ * Counters are keyed by billing period. Moving the anchor while the open period already
+ * holds usage would leave that usage in a period that no longer exists for the customer
+ * (usage/current would read the new period's empty counter), so it is refused; closed
+ * periods keep their stored boundaries and are unaffected.
+ */
+export async function updateCustomer(opts: {
+  tenantId: string;
+  customerRef: string;
+  input: UpdateCustomerInput;
+  actor: Actor;
+  now?: Date;
+}): Promise<CustomerDto> {
+  const { tenantId, customerRef, input } = opts;
+  const now = opts.now ?? new Date();
+  const row = await db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM customers WHERE tenant_id = ${tenantId} AND customer_ref = ${customerRef} FOR UPDATE`;
+    const id = locked[0]?.id;
+    if (!id) throw customerNotFound(customerRef);
+    const current = await tx.customer.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id } } });
+
+    const data: Prisma.CustomerUpdateInput = {};
+    if (input.name !== undefined) data.name = input.name;
+    if (input.stripeCustomerId !== undefined) data.stripeCustomerId = input.stripeCustomerId;
+    if (input.billingAnchor !== undefined) {
+      const next = input.billingAnchor === null ? null : new Date(input.billingAnchor);
+      if ((next?.getTime() ?? null) !== (current.billingAnchor?.getTime() ?? null)) {
+        const open = periodFor(now, current.billingAnchor);
+        const usage =
+          (await tx.counter.findFirst({
+            where: { tenantId, customerRef, periodEnd: { gt: now } },
+            select: { meterId: true },
+          })) ??
+          (await tx.adjustment.findFirst({
+            where: { tenantId, customerRef, periodStart: { gte: open.start } },
+            select: { id: true },
+          }));
+        if (usage) {
+          throw new ApiError({
+            code: "conflict",
+            message: `Customer "${customerRef}" already has usage in its current billing period (${open.start.toISOString()} – ${open.end.toISOString()}); changing the billing anchor now would split that usage across periods. Change it before usage is recorded or right after the period ends.`,
+          });
+        }
+        data.billingAnchor = next;
+      }
+    }
+    const updated = Object.keys(data).length
+      ? await tx.customer.update({ where: { tenantId_id: { tenantId, id } }, data })
+      : current;
+    if (Object.keys(data).length) {
+      await tx.auditLog.create({
+        data: {
+          tenantId,
+          id: newId("aud"),
+          actorType: opts.actor.type,
+          actorId: opts.actor.id ?? null,
+          action: "customer.updated",
+          targetType: "customer",
+          targetId: id,
+          data: {
+            customerRef,
+            changes: Object.keys(data),
+            ...(data.billingAnchor !== undefined
+              ? { billingAnchor: { from: current.billingAnchor?.toISOString() ?? null, to: input.billingAnchor } }
+              : {}),
+          },
+        },
+      });
+    }
+    return updated;
+  });
+  return toCustomerDto(row, now);
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { ZCursor, ZLimit } from "@/lib/api/pagination";
+import { ZDecimalString, ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
+import { ZCustomerRef } from "@/lib/customers/schemas";
+import { ZMetric } from "@/lib/meters/schemas";
+
+const rangeMessage = { path: ["to"], message: "must be after from" };
+const fromBeforeTo = (q: { from?: string; to?: string }) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to);
+
+export const ZListEventsQuery = z
+  .strictObject({
+    customerRef: ZCustomerRef.optional(),
+    metric: ZMetric.optional(),
+    from: ZRfc3339.optional().meta({ description: "Inclusive lower bound on the event time `ts`." }),
+    to: ZRfc3339.optional().meta({ description: "Exclusive upper bound on the event time `ts`." }),
+    limit: ZLimit,
+    cursor: ZCursor.optional(),
+    tenantId: ZTenantIdField,
+  })
+  .refine(fromBeforeTo, rangeMessage);
+export type ListEventsQuery = z.infer<typeof ZListEventsQuery>;
+
+export const ZExportEventsQuery = z
+  .strictObject({
+    from: ZRfc3339.meta({ description: "Inclusive lower bound on the event time `ts`." }),
+    to: ZRfc3339.meta({ description: "Exclusive upper bound on the event time `ts`." }),
+    customerRef: ZCustomerRef.optional(),
+    metric: ZMetric.optional(),
+    tenantId: ZTenantIdField,
+  })
+  .refine(fromBeforeTo, rangeMessage);
+export type ExportEventsQuery = z.infer<typeof ZExportEventsQuery>;
+
+export const ZLedgerEvent = z.object({
+  id: z.string().meta({ description: "Ledger sequence id (decimal string)." }),
+  idempotencyKey: z.string(),
+  metric: z.string(),
+  customerRef: z.string(),
+  quantity: ZDecimalString,
+  ts: z.string().meta({ format: "date-time" }),
+  receivedAt: z.string().meta({ format: "date-time" }),
+  resourceId: z.string().nullable(),
+  meta: z.record(z.string(), z.unknown()).nullable(),
+  source: z.string().nullable(),
+  periodStart: z.string().meta({ format: "date-time", description: "Billing period the event was counted in." }),
+  late: z.boolean().meta({ description: "Arrived after its period's lateness window; applied as an adjustment." }),
+});
+export type LedgerEventDto = z.infer<typeof ZLedgerEvent>;
+
+export interface EventRow {
+  id: bigint;
+  idempotencyKey: string;
+  metric: string;
+  customerRef: string;
+  quantity: { toFixed(): string };
+  ts: Date;
+  receivedAt: Date;
+  resourceId: string | null;
+  meta: unknown;
+  source: string | null;
+  periodStart: Date;
+  late: boolean;
+}
+
+export function toLedgerEventDto(row: EventRow): LedgerEventDto {
+  return {
+    id: row.id.toString(),
+    idempotencyKey: row.idempotencyKey,
+    metric: row.metric,
+    customerRef: row.customerRef,
+    quantity: row.quantity.toFixed(),
+    ts: row.ts.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    resourceId: row.resourceId,
+    meta: (row.meta ?? null) as Record<string, unknown> | null,
+    source: row.source,
+    periodStart: row.periodStart.toISOString(),
+    late: row.late,
+  };
+}

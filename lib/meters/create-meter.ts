@@ -1,0 +1,56 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import { type CreateMeterInput, type MeterDto, toMeterDto } from "./schemas";
+
+export interface Actor {
+  type: "user" | "api_key" | "system" | "cli";
+  id?: string | null;
+}
+
+/** Creates a meter; a metric that already has one (created here or by ingest) is a 409. */
+export async function createMeter(opts: {
+  tenantId: string;
+  input: CreateMeterInput;
+  actor: Actor;
+}): Promise<MeterDto> {
+  const { input, tenantId } = opts;
+  const id = newId("mtr");
+  try {
+    const row = await db.$transaction(async (tx) => {
+      const created = await tx.meter.create({
+        data: {
+          tenantId,
+          id,
+          metric: input.metric,
+          displayName: input.displayName ?? input.metric,
+          aggregation: input.aggregation,
+          unit: input.unit ?? null,
+          stripeEventName: input.stripeEventName ?? null,
+          uniqueBy: input.uniqueBy ?? null,
+        },
+      });
+      await tx.auditLog.create({
+        data: {
+          tenantId,
+          id: newId("aud"),
+          actorType: opts.actor.type,
+          actorId: opts.actor.id ?? null,
+          action: "meter.created",
+          targetType: "meter",
+          targetId: id,
+          data: { metric: input.metric, aggregation: input.aggregation },
+        },
+      });
+      return created;
+    });
+    return toMeterDto(row);
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw new ApiError({ code: "conflict", message: `A meter for metric "${input.metric}" already exists.` });
+    }
+    throw err;
+  }
+}
