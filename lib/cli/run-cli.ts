@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { API_KEY_SCOPES, type ApiKeyScope, createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
+import { verifyCounters } from "@/lib/usage/verify-counters";
 
 export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -10,6 +11,7 @@ export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
   keys create --tenant <id> [--name <n>] [--scopes a,b] [--mode test|live] [--expires-in-days N] [--json]
   keys list --tenant <id> [--json]
   keys revoke --tenant <id> --id <key_id> [--json]
+  counters verify [--tenant <id>] [--fix] [--json]  rebuild counters from events + adjustments, report (and fix) differences
 
 The database is DATABASE_URL, else the embedded PostgreSQL (started if not running).`;
 
@@ -133,6 +135,19 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
     if (!existing) throw new CliError(`key ${values.id} not found in tenant ${tenantId}`);
     const key = await revokeApiKey({ tenantId, id: values.id, actor });
     emit(`Revoked ${key.id}`, { keyId: key.id, revokedAt: key.revokedAt?.toISOString() ?? null });
+    return;
+  }
+  if (group === "counters" && action === "verify") {
+    const tenantId = values.tenant ? await requireTenant(values.tenant) : undefined;
+    const result = await verifyCounters({ tenantId, fix: values.fix });
+    const lines = result.differences.map(
+      (d) =>
+        `${d.tenantId} ${d.metric} ${d.customerRef} ${d.periodStart}: expected ${d.expected?.value ?? "(no counter)"}` +
+        ` (${d.expected?.eventCount ?? 0} events), counter ${d.actual?.value ?? "(missing)"}` +
+        ` (${d.actual?.eventCount ?? 0} events)`,
+    );
+    const summary = `${result.checked} counters checked, ${result.differences.length} differences${values.fix ? `, ${result.fixed} fixed` : ""}`;
+    emit([...lines, summary].join("\n"), result);
     return;
   }
   throw new CliError(`unknown command "${positionals.join(" ")}"\n\n${CLI_USAGE}`);

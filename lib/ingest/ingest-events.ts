@@ -1,4 +1,3 @@
-import "server-only";
 import Decimal from "decimal.js";
 import { ApiError } from "@/lib/api/errors";
 import { type BillingPeriod, periodFor } from "@/lib/billing/period";

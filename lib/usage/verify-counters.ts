@@ -1,0 +1,334 @@
+import Decimal from "decimal.js";
+import { periodFor } from "@/lib/billing/period";
+import { getPgPool, withPgTransaction } from "@/lib/db/pg-pool";
+import { formatDecimal } from "@/lib/ingest/normalize";
+import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
+
+export interface CounterDifference {
+  tenantId: string;
+  meterId: string;
+  metric: string;
+  customerRef: string;
+  periodStart: string;
+  expected: CounterState | null;
+  actual: CounterState | null;
+}
+
+export interface CounterState {
+  value: string;
+  eventCount: string;
+  adjustmentTotal: string;
+  lastTs: string | null;
+  lastKey: string | null;
+  uniques: string | null;
+}
+
+export interface VerifyCountersResult {
+  checked: number;
+  differences: CounterDifference[];
+  fixed: number;
+}
+
+interface Expected {
+  tenantId: string;
+  meterId: string;
+  metric: string;
+  aggregation: string;
+  customerRef: string;
+  periodStart: Date;
+  raw: Decimal;
+  events: bigint;
+  adjustment: Decimal;
+  lastTs: Date | null;
+  lastKey: string | null;
+  uniques: bigint | null;
+}
+
+const keyOf = (t: string, m: string, c: string, p: Date) => `${t}\u0000${m}\u0000${c}\u0000${p.getTime()}`;
+
+/**
+ * Rebuilds every counter from the ledger (non-late events of its period) plus
+ * adjustments, compares with the live counters and, with `fix`, overwrites the ones that
+ * differ. The ledger is the source of truth; this is how that claim is checked.
+ */
+export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } = {}): Promise<VerifyCountersResult> {
+  const pool = getPgPool();
+  const tenant = opts.tenantId ?? null;
+  const expected = new Map<string, Expected>();
+  const scope = "($1::text IS NULL OR e.tenant_id = $1)";
+  const aggregates: Array<[string, string]> = [
+    ["sum", "sum(e.quantity)"],
+    ["count", "count(*)"],
+    ["max", "max(e.quantity)"],
+    ["unique_count", `count(DISTINCT ${UNIQUE_VALUE_SQL})`],
+  ];
+  const groupRows: Array<{
+    tenant_id: string;
+    meter_id: string;
+    metric: string;
+    aggregation: string;
+    customer_ref: string;
+    period_start: Date;
+    raw: string;
+    n: string;
+    last_ts: Date | null;
+    last_key: string | null;
+  }> = [];
+  for (const [agg, expr] of aggregates) {
+    const res = await pool.query(
+      `SELECT e.tenant_id, m.id AS meter_id, m.metric, m.aggregation::text AS aggregation, e.customer_ref,
+         e.period_start, (${expr})::text AS raw, count(*)::text AS n, NULL::timestamptz AS last_ts, NULL AS last_key
+       FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+       WHERE ${scope} AND NOT e.late AND m.aggregation = '${agg}'
+       GROUP BY e.tenant_id, m.id, m.metric, m.aggregation, e.customer_ref, e.period_start`,
+      [tenant],
+    );
+    groupRows.push(...res.rows);
+  }
+  const last = await pool.query(
+    `SELECT DISTINCT ON (e.tenant_id, m.id, e.customer_ref, e.period_start)
+       e.tenant_id, m.id AS meter_id, m.metric, 'last' AS aggregation, e.customer_ref, e.period_start,
+       e.quantity::text AS raw,
+       (count(*) OVER (PARTITION BY e.tenant_id, m.id, e.customer_ref, e.period_start))::text AS n,
+       e.ts AS last_ts, e.idempotency_key AS last_key
+     FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+     WHERE ${scope} AND NOT e.late AND m.aggregation = 'last'
+     ORDER BY e.tenant_id, m.id, e.customer_ref, e.period_start, e.ts DESC, e.idempotency_key COLLATE "C" DESC`,
+    [tenant],
+  );
+  groupRows.push(...last.rows);
+  for (const r of groupRows) {
+    expected.set(keyOf(r.tenant_id, r.meter_id, r.customer_ref, r.period_start), {
+      tenantId: r.tenant_id,
+      meterId: r.meter_id,
+      metric: r.metric,
+      aggregation: r.aggregation,
+      customerRef: r.customer_ref,
+      periodStart: r.period_start,
+      raw: new Decimal(r.raw),
+      events: BigInt(r.n),
+      adjustment: new Decimal(0),
+      lastTs: r.last_ts,
+      lastKey: r.last_key,
+      uniques: r.aggregation === "unique_count" ? BigInt(new Decimal(r.raw).toFixed()) : null,
+    });
+  }
+
+  const adjustments = await pool.query<{
+    tenant_id: string;
+    meter_id: string;
+    metric: string;
+    aggregation: string;
+    customer_ref: string;
+    period_start: Date;
+    total: string;
+  }>(
+    `SELECT a.tenant_id, a.meter_id, m.metric, m.aggregation::text AS aggregation, a.customer_ref, a.period_start,
+       sum(a.delta)::text AS total
+     FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id
+     WHERE ($1::text IS NULL OR a.tenant_id = $1)
+     GROUP BY a.tenant_id, a.meter_id, m.metric, m.aggregation, a.customer_ref, a.period_start`,
+    [tenant],
+  );
+  for (const a of adjustments.rows) {
+    const k = keyOf(a.tenant_id, a.meter_id, a.customer_ref, a.period_start);
+    let e = expected.get(k);
+    if (!e) {
+      e = {
+        tenantId: a.tenant_id,
+        meterId: a.meter_id,
+        metric: a.metric,
+        aggregation: a.aggregation,
+        customerRef: a.customer_ref,
+        periodStart: a.period_start,
+        raw: new Decimal(0),
+        events: 0n,
+        adjustment: new Decimal(0),
+        lastTs: null,
+        lastKey: null,
+        uniques: a.aggregation === "unique_count" ? 0n : null,
+      };
+      expected.set(k, e);
+    }
+    e.adjustment = e.adjustment.plus(a.total);
+  }
+
+  const counters = await pool.query<{
+    tenant_id: string;
+    meter_id: string;
+    metric: string | null;
+    aggregation: string | null;
+    customer_ref: string;
+    period_start: Date;
+    value: string;
+    event_count: string;
+    adjustment_total: string;
+    last_ts: Date | null;
+    last_key: string | null;
+    uniques: string;
+  }>(
+    `SELECT c.tenant_id, c.meter_id, m.metric, m.aggregation::text AS aggregation, c.customer_ref, c.period_start,
+       c.value::text AS value, c.event_count::text AS event_count, c.adjustment_total::text AS adjustment_total,
+       c.last_ts, c.last_key,
+       (SELECT count(*) FROM counter_uniques u WHERE u.tenant_id = c.tenant_id AND u.meter_id = c.meter_id
+          AND u.customer_ref = c.customer_ref AND u.period_start = c.period_start)::text AS uniques
+     FROM counters c LEFT JOIN meters m ON m.tenant_id = c.tenant_id AND m.id = c.meter_id
+     WHERE ($1::text IS NULL OR c.tenant_id = $1)`,
+    [tenant],
+  );
+
+  const differences: CounterDifference[] = [];
+  const toFix: Expected[] = [];
+  const seen = new Set<string>();
+  for (const c of counters.rows) {
+    const k = keyOf(c.tenant_id, c.meter_id, c.customer_ref, c.period_start);
+    seen.add(k);
+    const e = expected.get(k);
+    const actual: CounterState = {
+      value: formatDecimal(c.value),
+      eventCount: c.event_count,
+      adjustmentTotal: formatDecimal(c.adjustment_total),
+      lastTs: c.aggregation === "last" ? (c.last_ts?.toISOString() ?? null) : null,
+      lastKey: c.aggregation === "last" ? c.last_key : null,
+      uniques: c.aggregation === "unique_count" ? c.uniques : null,
+    };
+    const want = e ? stateOf(e) : zeroState(c.aggregation);
+    if (!sameState(want, actual)) {
+      differences.push({
+        tenantId: c.tenant_id,
+        meterId: c.meter_id,
+        metric: c.metric ?? "(deleted meter)",
+        customerRef: c.customer_ref,
+        periodStart: c.period_start.toISOString(),
+        expected: e ? want : null,
+        actual,
+      });
+      toFix.push(
+        e ?? {
+          tenantId: c.tenant_id,
+          meterId: c.meter_id,
+          metric: c.metric ?? "",
+          aggregation: c.aggregation ?? "sum",
+          customerRef: c.customer_ref,
+          periodStart: c.period_start,
+          raw: new Decimal(0),
+          events: 0n,
+          adjustment: new Decimal(0),
+          lastTs: null,
+          lastKey: null,
+          uniques: c.aggregation === "unique_count" ? 0n : null,
+        },
+      );
+    }
+  }
+  for (const [k, e] of expected) {
+    if (seen.has(k)) continue;
+    differences.push({
+      tenantId: e.tenantId,
+      meterId: e.meterId,
+      metric: e.metric,
+      customerRef: e.customerRef,
+      periodStart: e.periodStart.toISOString(),
+      expected: stateOf(e),
+      actual: null,
+    });
+    toFix.push(e);
+  }
+
+  let fixed = 0;
+  if (opts.fix && toFix.length > 0) fixed = await fixCounters(toFix);
+  return {
+    checked:
+      expected.size +
+      counters.rows.filter((c) => !expected.has(keyOf(c.tenant_id, c.meter_id, c.customer_ref, c.period_start))).length,
+    differences,
+    fixed,
+  };
+}
+
+function stateOf(e: Expected): CounterState {
+  return {
+    value: e.raw.plus(e.adjustment).toFixed(),
+    eventCount: e.events.toString(),
+    adjustmentTotal: e.adjustment.toFixed(),
+    lastTs: e.aggregation === "last" ? (e.lastTs?.toISOString() ?? null) : null,
+    lastKey: e.aggregation === "last" ? e.lastKey : null,
+    uniques: e.uniques === null ? null : e.uniques.toString(),
+  };
+}
+
+function zeroState(aggregation: string | null): CounterState {
+  return {
+    value: "0",
+    eventCount: "0",
+    adjustmentTotal: "0",
+    lastTs: null,
+    lastKey: null,
+    uniques: aggregation === "unique_count" ? "0" : null,
+  };
+}
+
+function sameState(a: CounterState, b: CounterState): boolean {
+  return (
+    new Decimal(a.value).eq(b.value) &&
+    a.eventCount === b.eventCount &&
+    new Decimal(a.adjustmentTotal).eq(b.adjustmentTotal) &&
+    a.lastTs === b.lastTs &&
+    a.lastKey === b.lastKey &&
+    a.uniques === b.uniques
+  );
+}
+
+/** Overwrites the differing counters (and their distinct-value sets) with the rebuilt state. */
+async function fixCounters(rows: Expected[]): Promise<number> {
+  const anchors = new Map<string, Date | null>();
+  const pool = getPgPool();
+  for (const r of rows) {
+    const k = `${r.tenantId}\u0000${r.customerRef}`;
+    if (anchors.has(k)) continue;
+    const c = await pool.query<{ billing_anchor: Date | null }>(
+      "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
+      [r.tenantId, r.customerRef],
+    );
+    anchors.set(k, c.rows[0]?.billing_anchor ?? null);
+  }
+  return withPgTransaction(async (client) => {
+    for (const r of rows) {
+      const periodEnd = periodFor(r.periodStart, anchors.get(`${r.tenantId}\u0000${r.customerRef}`)).end;
+      const params = [r.tenantId, r.meterId, r.customerRef, r.periodStart.toISOString()];
+      await client.query(
+        `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
+           last_ts, last_key, adjustment_total, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+         ON CONFLICT (tenant_id, meter_id, customer_ref, period_start) DO UPDATE SET
+           value = excluded.value, event_count = excluded.event_count, last_ts = excluded.last_ts,
+           last_key = excluded.last_key, adjustment_total = excluded.adjustment_total, updated_at = now()`,
+        [
+          ...params,
+          periodEnd.toISOString(),
+          r.raw.plus(r.adjustment).toFixed(),
+          r.events.toString(),
+          r.lastTs?.toISOString() ?? null,
+          r.lastKey,
+          r.adjustment.toFixed(),
+        ],
+      );
+      if (r.aggregation === "unique_count") {
+        await client.query(
+          `DELETE FROM counter_uniques WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
+          params,
+        );
+        await client.query(
+          `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
+           SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, v.value
+           FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+           CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
+           WHERE e.tenant_id = $1 AND m.id = $2 AND e.customer_ref = $3 AND e.period_start = $4 AND NOT e.late
+             AND v.value IS NOT NULL`,
+          params,
+        );
+      }
+    }
+    return rows.length;
+  });
+}
