@@ -43,7 +43,9 @@ export async function updateMeter(opts: {
     const current = await tx.meter.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id: meterId } } });
 
     const nextAggregation = input.aggregation ?? current.aggregation;
-    const nextUniqueBy = input.uniqueBy === undefined ? current.uniqueBy : input.uniqueBy;
+    // Leaving unique_count drops the field it counted unless the request names one (refused below).
+    const keptUniqueBy = nextAggregation === "unique_count" ? current.uniqueBy : null;
+    const nextUniqueBy = input.uniqueBy === undefined ? keptUniqueBy : input.uniqueBy;
     if (nextUniqueBy != null && nextAggregation !== "unique_count") {
       throw new ApiError({
         code: "validation_failed",
@@ -68,9 +70,7 @@ export async function updateMeter(opts: {
     if (input.aggregation !== undefined) data.aggregation = input.aggregation;
     if (input.unit !== undefined) data.unit = input.unit;
     if (input.stripeEventName !== undefined) data.stripeEventName = input.stripeEventName;
-    if (input.uniqueBy !== undefined) data.uniqueBy = input.uniqueBy;
-    // Leaving unique_count drops the field it counted.
-    if (aggregationChanges && nextAggregation !== "unique_count") data.uniqueBy = null;
+    if (nextUniqueBy !== current.uniqueBy) data.uniqueBy = nextUniqueBy;
 
     const updated = await tx.meter.update({ where: { tenantId_id: { tenantId, id: meterId } }, data });
     await tx.auditLog.create({

@@ -2,25 +2,25 @@ import "server-only";
 import Decimal from "decimal.js";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
 import { getMeterRowOrThrow } from "@/lib/meters/get-meter-or-throw";
 import type { Aggregation } from "@/lib/meters/schemas";
 import { GRANULARITY_MS, type Granularity, type UsageHistoryDto } from "./history-schemas";
 
-function valueSql(aggregation: Aggregation, uniqueBy: string | null): Prisma.Sql {
+// Same rules as the live counters (lib/ingest): "last" ties go to the greater key in
+// byte order, unique_count counts uniqueValueOf's values.
+function valueSql(aggregation: Aggregation): Prisma.Sql {
   switch (aggregation) {
     case "sum":
-      return Prisma.sql`SUM(quantity)::text`;
+      return Prisma.sql`SUM(e.quantity)::text`;
     case "count":
       return Prisma.sql`COUNT(*)::text`;
     case "max":
-      return Prisma.sql`MAX(quantity)::text`;
+      return Prisma.sql`MAX(e.quantity)::text`;
     case "last":
-      // Latest event time wins; ties go to the greater idempotency key (deterministic).
-      return Prisma.sql`((array_agg(quantity ORDER BY ts DESC, idempotency_key DESC))[1])::text`;
+      return Prisma.sql`((array_agg(e.quantity ORDER BY e.ts DESC, e.idempotency_key COLLATE "C" DESC))[1])::text`;
     case "unique_count":
-      return uniqueBy
-        ? Prisma.sql`COUNT(DISTINCT meta ->> ${uniqueBy})::text`
-        : Prisma.sql`COUNT(DISTINCT resource_id)::text`;
+      return Prisma.sql`COUNT(DISTINCT (${Prisma.raw(UNIQUE_VALUE_SQL)}))::text`;
   }
 }
 
@@ -42,10 +42,11 @@ export async function getUsageHistory(opts: {
   const start = new Date(Math.floor(Date.parse(opts.from) / size) * size);
   const end = new Date(Math.ceil(Date.parse(opts.to) / size) * size);
   const rows = await db.$queryRaw<Array<{ bucket: Date; value: string | null }>>`
-    SELECT date_trunc(${opts.granularity}, ts, 'UTC') AS bucket, ${valueSql(meter.aggregation, meter.uniqueBy)} AS value
-    FROM events
-    WHERE tenant_id = ${opts.tenantId} AND customer_ref = ${opts.customerRef} AND metric = ${opts.metric}
-      AND ts >= ${start} AND ts < ${end}
+    SELECT date_trunc(${opts.granularity}, e.ts, 'UTC') AS bucket, ${valueSql(meter.aggregation)} AS value
+    FROM events e
+    JOIN meters m ON m.tenant_id = e.tenant_id AND m.id = ${meter.id}
+    WHERE e.tenant_id = ${opts.tenantId} AND e.customer_ref = ${opts.customerRef} AND e.metric = ${opts.metric}
+      AND e.ts >= ${start} AND e.ts < ${end}
     GROUP BY 1`;
   const byBucket = new Map(rows.map((r) => [r.bucket.getTime(), r.value]));
   const empty = meter.aggregation === "max" || meter.aggregation === "last" ? null : "0";

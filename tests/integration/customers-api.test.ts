@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { GET as getCustomer, PATCH as patchCustomer } from "@/app/api/v1/customers/[customerRef]/route";
+import { GET as listCustomers } from "@/app/api/v1/customers/route";
+import { ZCustomer } from "@/lib/customers/schemas";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { callRoute } from "../helpers/route";
+import { runCommonRouteTests } from "../helpers/security";
+import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+async function addCustomer(tenantId: string, customerRef: string, extra: { billingAnchor?: Date } = {}) {
+  await db.customer.create({ data: { tenantId, id: newId("cst"), customerRef, ...extra } });
+}
+
+const foreignCustomer = async (owner: TestTenant) => {
+  await addCustomer(owner.tenantId, "cus_SECRET");
+  return { params: { customerRef: "cus_SECRET" }, path: "/api/v1/customers/cus_SECRET" };
+};
+
+const patch = (t: TestTenant, customerRef: string, body: unknown) =>
+  callRoute(patchCustomer, {
+    method: "PATCH",
+    path: `/api/v1/customers/${customerRef}`,
+    key: t.apiKey,
+    params: { customerRef },
+    body,
+  });
+
+describe("GET /api/v1/customers", () => {
+  runCommonRouteTests({ handler: listCustomers, method: "GET", path: "/api/v1/customers", scope: "admin" });
+});
+describe("GET /api/v1/customers/{customerRef}", () => {
+  runCommonRouteTests({
+    handler: getCustomer,
+    method: "GET",
+    path: "/api/v1/customers/cus_X",
+    params: { customerRef: "cus_X" },
+    scope: "admin",
+    foreignObject: foreignCustomer,
+  });
+});
+describe("PATCH /api/v1/customers/{customerRef}", () => {
+  runCommonRouteTests({
+    handler: patchCustomer,
+    method: "PATCH",
+    path: "/api/v1/customers/cus_X",
+    params: { customerRef: "cus_X" },
+    body: { name: "Renamed" },
+    scope: "admin",
+    foreignObject: foreignCustomer,
+  });
+});
+
+describe("customers API", () => {
+  it("shows a customer with the UTC calendar month as its current period when it has no anchor", async () => {
+    const t = await createTestTenant();
+    await addCustomer(t.tenantId, "cus_A");
+    const res = await callRoute(getCustomer, {
+      path: "/api/v1/customers/cus_A",
+      key: t.apiKey,
+      params: { customerRef: "cus_A" },
+    });
+    expect(res.status).toBe(200);
+    const c = ZCustomer.parse(res.body);
+    const now = new Date();
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    expect(c).toMatchObject({ customerRef: "cus_A", billingAnchor: null, stripeCustomerId: null, name: null });
+    expect(c.currentPeriod).toEqual({ start: start.toISOString(), end: end.toISOString() });
+  });
+
+  it("sets the billing anchor and answers the anchored current period (day-of-month and time of the anchor)", async () => {
+    const t = await createTestTenant();
+    await addCustomer(t.tenantId, "cus_B");
+    const now = new Date();
+    // Anchor on today's day-of-month one year ago at 00:00:00 UTC, so the current period
+    // starts today at midnight and ends on the same day next month (clamped for short months).
+    const anchor = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate()));
+    const res = await patch(t, "cus_B", {
+      name: "Globex",
+      stripeCustomerId: "cus_Stripe123",
+      billingAnchor: anchor.toISOString().replace("Z", "+00:00"),
+    });
+    expect(res.status).toBe(200);
+    const c = ZCustomer.parse(res.body);
+    expect(c).toMatchObject({ name: "Globex", stripeCustomerId: "cus_Stripe123", billingAnchor: anchor.toISOString() });
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    expect(c.currentPeriod.start).toBe(start.toISOString());
+    const nextMonthDays = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 0)).getUTCDate();
+    const end = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, Math.min(now.getUTCDate(), nextMonthDays)),
+    );
+    expect(c.currentPeriod.end).toBe(end.toISOString());
+    // GET agrees, and the change is audit-logged with the old and new anchor.
+    const got = await callRoute(getCustomer, {
+      path: "/api/v1/customers/cus_B",
+      key: t.apiKey,
+      params: { customerRef: "cus_B" },
+    });
+    expect(got.body.currentPeriod).toEqual(c.currentPeriod);
+    const audit = await db.auditLog.findFirst({ where: { tenantId: t.tenantId, action: "customer.updated" } });
+    expect(audit?.data).toMatchObject({ billingAnchor: { from: null } });
+  });
+
+  it("honours an anchor offset: 2026-01-31T10:00:00+02:00 anchors periods on the 31st (clamped) at 08:00 UTC", async () => {
+    const t = await createTestTenant();
+    await addCustomer(t.tenantId, "cus_C");
+    const res = await patch(t, "cus_C", { billingAnchor: "2026-01-31T10:00:00+02:00" });
+    expect(res.status).toBe(200);
+    expect(res.body.billingAnchor).toBe("2026-01-31T08:00:00.000Z");
+    const row = await db.customer.findUnique({
+      where: { tenantId_customerRef: { tenantId: t.tenantId, customerRef: "cus_C" } },
+    });
+    expect(row?.billingAnchor?.toISOString()).toBe("2026-01-31T08:00:00.000Z");
+    const start = new Date(res.body.currentPeriod.start);
+    expect(start.getUTCHours()).toBe(8);
+    const dim = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)).getUTCDate();
+    expect(start.getUTCDate()).toBe(Math.min(31, dim));
+  });
+
+  it("refuses an anchor without an offset, a bad Stripe id and unknown fields with 422", async () => {
+    const t = await createTestTenant();
+    await addCustomer(t.tenantId, "cus_D");
+    for (const body of [
+      { billingAnchor: "2026-01-31T10:00:00" },
+      { billingAnchor: "31/01/2026" },
+      { stripeCustomerId: "acct_123" },
+      { nickname: "x" },
+    ]) {
+      const res = await patch(t, "cus_D", body);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    }
+  });
+
+  it("refuses with 409 to move the anchor of a customer with usage in its open period, but allows other edits", async () => {
+    const t = await createTestTenant();
+    const out = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [{ metric: "api_calls", customerRef: "cus_E", quantity: 5, ts: new Date().toISOString() }],
+    });
+    expect(out.accepted).toBe(1);
+    const moved = await patch(t, "cus_E", { billingAnchor: "2026-01-15T00:00:00Z" });
+    expect(moved.status).toBe(409);
+    expect(moved.body.error.code).toBe("conflict");
+    expect(moved.body.error.message).toContain("already has usage in its current billing period");
+    const renamed = await patch(t, "cus_E", { name: "Initech" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "Initech", billingAnchor: null });
+  });
+
+  it("answers 404 for an unknown customer", async () => {
+    const t = await createTestTenant();
+    const res = await patch(t, "cus_nobody", { name: "x" });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
+  });
+
+  it("pages through customers in customerRef order without duplicates or gaps, tenant-scoped", async () => {
+    const t = await createTestTenant();
+    const other = await createTestTenant();
+    await addCustomer(other.tenantId, "cus_00_other");
+    const refs = ["cus_05", "cus_01", "cus_04", "cus_02", "cus_03"];
+    for (const r of refs) await addCustomer(t.tenantId, r);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
+      const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key: t.apiKey });
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      for (const c of page.body.data) ZCustomer.parse(c);
+      seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...refs].sort());
+  });
+});
