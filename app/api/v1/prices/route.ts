@@ -1,0 +1,31 @@
+import { ZPaginationQuery } from "@/lib/api/pagination";
+import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { createPrice } from "@/lib/pricing/create-price";
+import { listPrices } from "@/lib/pricing/list-prices";
+import { ZCreatePriceBody } from "@/lib/pricing/schemas";
+
+export const GET = withApiKey(
+  async ({ req, tenantId }) => {
+    const q = parseQuery(req, ZPaginationQuery);
+    return Response.json(await listPrices({ tenantId, limit: q.limit, cursor: q.cursor }));
+  },
+  { scope: "admin" },
+);
+
+export const POST = withApiKey(
+  async ({ req, tenantId, apiKey }) => {
+    const input = await parseBody(req, ZCreatePriceBody);
+    assertOwnTenant(tenantId, input.tenantId);
+    const price = await createPrice({
+      tenantId,
+      metric: input.metric,
+      definition: input.definition,
+      active: input.active,
+      stripePriceId: input.stripePriceId,
+      actor: { type: "api_key", id: apiKey.keyId },
+    });
+    return Response.json(price, { status: 201 });
+  },
+  { scope: "admin" },
+);
