@@ -20,7 +20,7 @@ export const ZNewPassword = z
   .string()
   .min(8, "must be at least 8 characters")
   .refine((p) => Buffer.byteLength(p, "utf8") <= 72, "must be at most 72 bytes")
-  .refine((p) => p.trim().length >= 8, "must not be mostly spaces");
+  .refine((p) => /\S/.test(p), "must not be blank");
 
 export const ZSignUp = z
   .object({

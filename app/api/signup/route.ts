@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 // Public: creates the account; the page then signs in through next-auth's credentials flow.
 export async function POST(req: Request): Promise<Response> {
-  const requestId = newRequestId();
+  const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
   try {
     assertSameOrigin(req);
     const input = await parseBody(req, ZSignUp, 16 * 1024);

@@ -1,0 +1,36 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/overview", label: "Overview" },
+  { href: "/keys", label: "API keys" },
+  { href: "/team", label: "Team" },
+  { href: "/audit-log", label: "Audit log" },
+] as const;
+
+export function ConsoleNav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Console" className="flex gap-1 overflow-x-auto md:flex-col">
+      {LINKS.map((l) => {
+        const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
+        return (
+          <Link
+            key={l.href}
+            href={l.href}
+            aria-current={active ? "page" : undefined}
+            className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium transition ${
+              active
+                ? "bg-zinc-200/70 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100"
+            }`}
+          >
+            {l.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
