@@ -1,10 +1,10 @@
 import "server-only";
-import Decimal from "decimal.js";
 import { ApiError } from "@/lib/api/errors";
 import { periodFor } from "@/lib/billing/period";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
 import type { AdjustmentView, TCreateAdjustment } from "./schemas";
 

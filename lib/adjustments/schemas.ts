@@ -1,6 +1,6 @@
-import Decimal from "decimal.js";
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/api/pagination";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { MAX_QUANTITY_DECIMALS } from "@/lib/ingest/normalize";
 import { METRIC_PATTERN } from "@/lib/ingest/validate-event";
 

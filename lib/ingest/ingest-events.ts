@@ -1,8 +1,8 @@
-import Decimal from "decimal.js";
 import { ApiError } from "@/lib/api/errors";
 import { type BillingPeriod, periodFor } from "@/lib/billing/period";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { compareKeys } from "./normalize";
 import { uniqueValueOf } from "./unique-value";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import Decimal from "decimal.js";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 
 export const MAX_QUANTITY_DECIMALS = 6;
 // numeric(38, 6): at most 32 digits before the decimal point.

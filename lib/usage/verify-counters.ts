@@ -1,6 +1,6 @@
-import Decimal from "decimal.js";
 import { periodFor } from "@/lib/billing/period";
 import { getPgPool, withPgTransaction } from "@/lib/db/pg-pool";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
 import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
 

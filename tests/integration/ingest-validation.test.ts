@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/events/ingest/route";
+import { newId } from "@/lib/ids";
+import { counterValue, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
+import { runCommonRouteTests } from "../helpers/security";
+import { createTestTenant } from "../helpers/tenant";
+
+const good = (over: Record<string, unknown> = {}) => ({
+  metric: "api_calls",
+  customerRef: "cus_1",
+  quantity: 1,
+  ts: isoNow(),
+  ...over,
+});
+
+describe("POST /api/v1/events/ingest — security", () => {
+  runCommonRouteTests({
+    handler: POST,
+    method: "POST",
+    path: "/api/v1/events/ingest",
+    scope: "events:write",
+    body: { events: [good({ idempotencyKey: "sec-1" })] },
+  });
+});
+
+describe("POST /api/v1/events/ingest — request-level validation (nothing stored)", () => {
+  const cases: Array<[string, unknown, number, string]> = [
+    ["malformed JSON", '{"events": [', 400, "invalid_json"],
+    ["an empty body", "", 400, "invalid_json"],
+    ["a JSON array body", [good()], 422, "validation_failed"],
+    ["a JSON string body", '"events"', 422, "validation_failed"],
+    ["a body without events", { evnts: [good()] }, 422, "validation_failed"],
+    ["events that is not an array", { events: good() }, 422, "validation_failed"],
+    ["an empty events array", { events: [] }, 422, "validation_failed"],
+    [
+      "1001 events",
+      { events: Array.from({ length: 1001 }, (_, i) => good({ idempotencyKey: `k${i}` })) },
+      422,
+      "validation_failed",
+    ],
+    ["an unknown top-level field", { events: [good()], dryRun: true }, 422, "validation_failed"],
+  ];
+  for (const [name, body, status, code] of cases) {
+    it(`answers ${status} ${code} to ${name}`, async () => {
+      const t = await createTestTenant();
+      const res = await postIngest(t.apiKey, body);
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toBe(code);
+      expect(res.body.error.requestId).toMatch(/^req_/);
+      expect(await ledgerCount(t.tenantId)).toBe(0);
+    });
+  }
+
+  it("answers 413 to a body over 1 MiB, even without a content-length", async () => {
+    const t = await createTestTenant();
+    const big = JSON.stringify({ events: [good({ meta: { pad: "x".repeat(1024 * 1024) } })] });
+    const res = await postIngest(t.apiKey, big);
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("payload_too_large");
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+  });
+
+  it("answers 403 when the body or an event names another tenant", async () => {
+    const t = await createTestTenant();
+    const top = await postIngest(t.apiKey, { tenantId: newId("ten"), events: [good()] });
+    expect(top.status).toBe(403);
+    expect(top.body.error.code).toBe("forbidden");
+    const inEvent = await postIngest(t.apiKey, { events: [good(), good({ tenantId: newId("ten"), quantity: 2 })] });
+    expect(inEvent.status).toBe(403);
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+    const own = await postIngest(t.apiKey, { tenantId: t.tenantId, events: [good({ tenantId: t.tenantId })] });
+    expect(own.status).toBe(200);
+    expect(own.body.accepted).toBe(1);
+  });
+
+  it("accepts exactly 1000 events in one request", async () => {
+    const t = await createTestTenant();
+    const events = Array.from({ length: 1000 }, (_, i) => good({ idempotencyKey: `k${i}` }));
+    const res = await postIngest(t.apiKey, { events });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(1000);
+    expect(await ledgerCount(t.tenantId)).toBe(1000);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("1000");
+  });
+});
+
+describe("POST /api/v1/events/ingest — per-event validation", () => {
+  const bad: Array<[string, Record<string, unknown>, string, string]> = [
+    ["an uppercase metric", { metric: "API_calls" }, "validation_failed", "events[1].metric"],
+    ["a metric starting with a digit", { metric: "1calls" }, "validation_failed", "events[1].metric"],
+    ["a 65-character metric", { metric: `a${"b".repeat(64)}` }, "validation_failed", "events[1].metric"],
+    ["a missing metric", { metric: undefined }, "validation_failed", "events[1].metric"],
+    ["an empty customerRef", { customerRef: "" }, "validation_failed", "events[1].customerRef"],
+    ["a 256-character customerRef", { customerRef: "c".repeat(256) }, "validation_failed", "events[1].customerRef"],
+    ["a numeric customerRef", { customerRef: 42 }, "validation_failed", "events[1].customerRef"],
+    ["a negative quantity", { quantity: -1 }, "validation_failed", "events[1].quantity: must be ≥ 0"],
+    [
+      "a negative decimal-string quantity",
+      { quantity: "-0.5" },
+      "validation_failed",
+      "events[1].quantity: must be ≥ 0",
+    ],
+    ["7 decimal places", { quantity: 1.1234567 }, "validation_failed", "events[1].quantity: at most 6 decimal places"],
+    ["7 decimal places as a string", { quantity: "0.0000001" }, "validation_failed", "events[1].quantity: at most 6"],
+    ["an exponent string", { quantity: "1e3" }, "validation_failed", "events[1].quantity"],
+    ["a non-numeric string", { quantity: "ten" }, "validation_failed", "events[1].quantity"],
+    ["a boolean quantity", { quantity: true }, "validation_failed", "events[1].quantity"],
+    ["a missing quantity", { quantity: undefined }, "validation_failed", "events[1].quantity"],
+    ["a quantity too large for numeric(38,6)", { quantity: 1e40 }, "validation_failed", "events[1].quantity"],
+    ["a ts without offset", { ts: "2026-11-27T14:30:00" }, "validation_failed", "events[1].ts"],
+    ["a date-only ts", { ts: "2026-11-27" }, "validation_failed", "events[1].ts"],
+    ["an impossible date", { ts: "2026-02-30T00:00:00Z" }, "validation_failed", "events[1].ts"],
+    ["an epoch-number ts", { ts: 1764253800000 }, "validation_failed", "events[1].ts"],
+    ["a missing ts", { ts: undefined }, "validation_failed", "events[1].ts"],
+    ["a ts 6 minutes in the future", { ts: isoNow(6 * 60_000) }, "ts_in_future", "events[1].ts"],
+    ["an empty idempotencyKey", { idempotencyKey: "" }, "validation_failed", "events[1].idempotencyKey"],
+    ["a 256-character idempotencyKey", { idempotencyKey: "k".repeat(256) }, "validation_failed", "idempotencyKey"],
+    ["a numeric idempotencyKey", { idempotencyKey: 7 }, "validation_failed", "events[1].idempotencyKey"],
+    ["a misspelt idempotencyKey", { idempotencykey: "abc" }, "validation_failed", "events[1].idempotencykey: unknown"],
+    ["an array meta", { meta: [1, 2] }, "validation_failed", "events[1].meta"],
+    ["a string meta", { meta: "x" }, "validation_failed", "events[1].meta"],
+    ["a meta over 4 KiB", { meta: { pad: "x".repeat(4100) } }, "validation_failed", "events[1].meta"],
+    ["an empty resourceId", { resourceId: "" }, "validation_failed", "events[1].resourceId"],
+    ["a numeric resourceId", { resourceId: 5 }, "validation_failed", "events[1].resourceId"],
+    ["a 65-character source", { source: "s".repeat(65) }, "validation_failed", "events[1].source"],
+  ];
+  for (const [name, over, code, message] of bad) {
+    it(`rejects ${name} and still accepts the rest of the batch`, async () => {
+      const t = await createTestTenant();
+      const event = { ...good({ quantity: 5 }), ...over };
+      for (const k of Object.keys(event))
+        if (event[k as keyof typeof event] === undefined) delete event[k as keyof typeof event];
+      const res = await postIngest(t.apiKey, { events: [good({ quantity: 2, idempotencyKey: "ok-1" }), event] });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ accepted: 1, duplicates: 0, conflicts: 0, rejected: 1 });
+      expect(res.body.results[0]).toEqual({ index: 0, idempotencyKey: "ok-1", status: "accepted" });
+      expect(res.body.results[1].status).toBe("rejected");
+      expect(res.body.results[1].index).toBe(1);
+      expect(res.body.results[1].error.code).toBe(code);
+      expect(res.body.results[1].error.message).toContain(message);
+      expect(await ledgerCount(t.tenantId)).toBe(1);
+      expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("2");
+    });
+  }
+
+  it("a batch of only refused events stores nothing and creates no meter or counter", async () => {
+    const t = await createTestTenant();
+    const res = await postIngest(t.apiKey, { events: [good({ metric: "new_metric", quantity: -1 })] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+    expect(await counterValue(t.tenantId, "new_metric", "cus_1")).toBeNull();
+  });
+
+  it("accepts a ts 4 minutes in the future, offsets other than Z, and fractional seconds", async () => {
+    const t = await createTestTenant();
+    const res = await postIngest(t.apiKey, {
+      events: [good({ ts: isoNow(4 * 60_000) }), good({ ts: "2026-11-27T15:30:00.123456+01:00", quantity: 2 })],
+    });
+    expect(res.body.accepted).toBe(2);
+  });
+
+  it("stores quantities exactly: decimal strings and numbers with 6 decimals add up without float error", async () => {
+    const t = await createTestTenant();
+    const res = await postIngest(t.apiKey, {
+      events: [
+        good({ quantity: 0.1, idempotencyKey: "a" }),
+        good({ quantity: 0.2, idempotencyKey: "b" }),
+        good({ quantity: "0.000001", idempotencyKey: "c" }),
+        good({ quantity: "12345678901234567890.123456", idempotencyKey: "d" }),
+      ],
+    });
+    expect(res.body.accepted).toBe(4);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("12345678901234567890.423457");
+  });
+});
