@@ -68,8 +68,17 @@ const ZStoredTier = z.object({
 const ZStoredTiers = z.array(ZStoredTier).nullable();
 const ZStoredTransform = z.object({ divide_by: z.number().int().positive(), round: z.enum(["up", "down"]) }).nullable();
 
+export interface PriceColumns {
+  currency: string;
+  billingScheme: string;
+  unitAmountDecimal: { toString(): string } | null;
+  tiersMode: string | null;
+  tiers: unknown;
+  transformQuantity: unknown;
+}
+
 /** The price definition held by a row (tiers and transform are JSON written by this module). */
-export function rowToDefinition(row: PriceRow): PriceDefinition {
+export function rowToDefinition(row: PriceColumns): PriceDefinition {
   return {
     currency: row.currency,
     billing_scheme: row.billingScheme === "tiered" ? "tiered" : "per_unit",

@@ -1,0 +1,264 @@
+import { describe, expect, it } from "vitest";
+import { POST as createPriceRoute } from "@/app/api/v1/prices/route";
+import { POST as projectionRoute } from "@/app/api/v1/usage/projection/route";
+import { periodFor } from "@/lib/billing/period";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { calculatePrice } from "@/lib/pricing/calculate-price";
+import { ZPriceDefinition } from "@/lib/pricing/price-schema";
+import { projectUsage } from "@/lib/projection/project-usage";
+import { callRoute } from "../helpers/route";
+import { runCommonRouteTests } from "../helpers/security";
+import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function price(t: TestTenant, body: Record<string, unknown>) {
+  const res = await callRoute(createPriceRoute, { method: "POST", path: "/api/v1/prices", key: t.apiKey, body });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function ingest(t: TestTenant, now: Date, events: Array<[string, string, number | string, Date]>) {
+  const out = await ingestEvents({
+    tenantId: t.tenantId,
+    now,
+    events: events.map(([metric, customerRef, quantity, ts]) => ({
+      metric,
+      customerRef,
+      quantity,
+      ts: ts.toISOString(),
+    })),
+  });
+  expect(out.accepted).toBe(events.length);
+}
+
+const project = (t: TestTenant, body: unknown) =>
+  callRoute(projectionRoute, { method: "POST", path: "/api/v1/usage/projection", key: t.apiKey, body });
+
+describe("POST /api/v1/usage/projection", () => {
+  runCommonRouteTests({
+    handler: projectionRoute,
+    method: "POST",
+    path: "/api/v1/usage/projection",
+    scope: "usage:read",
+    body: { customerRef: "cus_nobody" },
+    foreignObject: async (owner) => {
+      await db.customer.create({ data: { tenantId: owner.tenantId, id: newId("cst"), customerRef: "cus_private" } });
+      return { params: {}, path: "/api/v1/usage/projection", body: { customerRef: "cus_private" } };
+    },
+  });
+});
+
+describe("usage projection", () => {
+  it("prices a mid-period customer's usage as Stripe would and forecasts the period end", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-11T00:00:00Z"); // 10 of November's 30 days elapsed
+    await db.meter.create({
+      data: {
+        tenantId: t.tenantId,
+        id: newId("mtr"),
+        metric: "storage_gb",
+        displayName: "Storage",
+        aggregation: "max",
+      },
+    });
+    await price(t, {
+      metric: "api_calls",
+      currency: "usd",
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      tiers: [
+        { up_to: 1000, flat_amount: 2000 },
+        { up_to: "inf", unit_amount_decimal: "0.5" },
+      ],
+    });
+    await price(t, { metric: "storage_gb", currency: "usd", unit_amount: 25 });
+    await price(t, { metric: "builds", currency: "usd", unit_amount: 10 });
+    await ingest(t, now, [
+      ["api_calls", "cus_mid", 1000, new Date("2026-11-02T10:00:00Z")],
+      ["api_calls", "cus_mid", 500, new Date("2026-11-09T10:00:00Z")],
+      ["storage_gb", "cus_mid", "12.5", new Date("2026-11-03T00:00:00Z")],
+      ["storage_gb", "cus_mid", 4, new Date("2026-11-10T00:00:00Z")],
+      ["builds", "cus_mid", 10, new Date("2026-11-01T00:00:00Z")],
+      ["builds", "cus_mid", 200, new Date("2026-11-10T12:00:00Z")],
+      ["emails", "cus_mid", 42, new Date("2026-11-05T00:00:00Z")],
+      // another customer's usage never leaks into this projection
+      ["api_calls", "cus_other", 99999, new Date("2026-11-09T00:00:00Z")],
+    ]);
+
+    const p = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_mid", now });
+    expect(p.period).toEqual({ start: "2026-11-01T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" });
+    expect(p.currency).toBe("usd");
+    expect(p.freshness).toEqual({ asOf: now.toISOString(), stalenessSeconds: 0 });
+    const line = (metric: string) => p.lineItems.find((l) => l.metric === metric)!;
+    expect(p.lineItems.map((l) => l.metric)).toEqual(["api_calls", "builds", "emails", "storage_gb"]);
+
+    // graduated: 2000 flat for the first 1000 + 500 × 0.5 = 2250 cents
+    expect(line("api_calls")).toMatchObject({ quantity: "1500", amount: 2250 });
+    // linear 150/day beats trailing (500 in 7 days): 1500 + 150 × 20 = 4500 -> 2000 + 3500 × 0.5
+    expect(line("api_calls")).toMatchObject({ projectedQuantity: "4500", projectedAmount: 3750 });
+    expect(line("api_calls").forecast).toMatchObject({
+      method: "run_rate",
+      rateBasis: "period_to_date",
+      periodToDateRatePerDay: "150",
+      trailing7dRatePerDay: "71.428571",
+      trailingWindow: { start: "2026-11-04T00:00:00.000Z", end: now.toISOString(), quantity: "500" },
+      elapsedDays: "10",
+      remainingDays: "20",
+    });
+    expect(line("api_calls").pricing?.breakdown.map((b) => b.amountDecimal)).toEqual(["2000", "250"]);
+
+    // trailing 7 days (200) beats linear (210 over 10 days): 210 + 200/7 × 20 = 781.428571
+    expect(line("builds")).toMatchObject({ quantity: "210", amount: 2100, projectedQuantity: "781.428571" });
+    expect(line("builds").projectedAmount).toBe(7814);
+    expect(line("builds").forecast).toMatchObject({ rateBasis: "trailing_7d" });
+
+    // max meter: 12.5 GB × 25 cents = 312.5 -> 313; a max does not grow with time
+    expect(line("storage_gb")).toMatchObject({
+      quantity: "12.5",
+      amount: 313,
+      projectedQuantity: "12.5",
+      projectedAmount: 313,
+    });
+    expect(line("storage_gb").forecast.method).toBe("current_value");
+
+    // unpriced metric: visible, never a silent 0, left out of the totals
+    expect(line("emails")).toMatchObject({
+      quantity: "42",
+      amount: null,
+      projectedAmount: null,
+      reasonCode: "no_price",
+    });
+    expect(line("emails").reason).toMatch(/no price/);
+
+    expect(p.subtotal).toBe(2250 + 2100 + 313);
+    expect(p.total).toBe(p.subtotal);
+    expect(p.projectedTotal).toBe(3750 + 7814 + 313);
+  });
+
+  it("includes priced metrics without usage (a base fee is still owed) and honours the billing anchor", async () => {
+    const t = await createTestTenant();
+    const anchor = new Date("2026-01-15T12:00:00Z");
+    await db.customer.create({
+      data: { tenantId: t.tenantId, id: newId("cst"), customerRef: "cus_anchor", billingAnchor: anchor },
+    });
+    await price(t, {
+      metric: "seats",
+      currency: "eur",
+      billing_scheme: "tiered",
+      tiers_mode: "volume",
+      tiers: [
+        { up_to: 10, unit_amount: 500, flat_amount: 1000 },
+        { up_to: "inf", unit_amount: 400 },
+      ],
+    });
+    const now = new Date("2026-11-20T12:00:00Z");
+    const p = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_anchor", now });
+    expect(p.period).toEqual({ start: "2026-11-15T12:00:00.000Z", end: "2026-12-15T12:00:00.000Z" });
+    expect(p.lineItems).toHaveLength(1);
+    expect(p.lineItems[0]).toMatchObject({
+      metric: "seats",
+      quantity: "0",
+      amount: 1000,
+      projectedQuantity: "0",
+      projectedAmount: 1000,
+    });
+    expect(p.currency).toBe("eur");
+    expect(p.total).toBe(1000);
+  });
+
+  it("explains inactive prices and prices in a second currency instead of adding them up", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-11T00:00:00Z");
+    await price(t, { metric: "a_usd", currency: "usd", unit_amount: 1 });
+    await price(t, { metric: "b_usd", currency: "usd", unit_amount: 2 });
+    await price(t, { metric: "c_jpy", currency: "jpy", unit_amount: 3 });
+    const inactive = await price(t, { metric: "d_off", currency: "usd", unit_amount: 4, active: false });
+    expect(inactive.active).toBe(false);
+    await ingest(t, now, [
+      ["a_usd", "cus_x", 10, new Date("2026-11-10T00:00:00Z")],
+      ["b_usd", "cus_x", 10, new Date("2026-11-10T00:00:00Z")],
+      ["c_jpy", "cus_x", 10, new Date("2026-11-10T00:00:00Z")],
+      ["d_off", "cus_x", 10, new Date("2026-11-10T00:00:00Z")],
+    ]);
+    const p = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_x", now });
+    expect(p.currency).toBe("usd");
+    expect(p.lineItems.map((l) => [l.metric, l.amount, l.reasonCode ?? null])).toEqual([
+      ["a_usd", 10, null],
+      ["b_usd", 20, null],
+      ["c_jpy", null, "currency_mismatch"],
+      ["d_off", null, "price_inactive"],
+    ]);
+    expect(p.total).toBe(30);
+  });
+
+  it("answers through HTTP after real ingests for an anchored customer mid-period", async () => {
+    const t = await createTestTenant();
+    const realNow = Date.now();
+    // anchor 3 days ago: the open period started then, so the customer is mid-period
+    const anchor = new Date(realNow - 3 * DAY);
+    await db.customer.create({
+      data: { tenantId: t.tenantId, id: newId("cst"), customerRef: "cus_http", billingAnchor: anchor },
+    });
+    const period = periodFor(new Date(realNow), anchor);
+    const body = {
+      metric: "tokens",
+      currency: "usd",
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      tiers: [
+        { up_to: 100000, unit_amount_decimal: "0.002" },
+        { up_to: "inf", unit_amount_decimal: "0.001" },
+      ],
+    };
+    await price(t, body);
+    const ingestRes = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "tokens", customerRef: "cus_http", quantity: 90000, ts: new Date(realNow - 2 * DAY).toISOString() },
+        {
+          metric: "tokens",
+          customerRef: "cus_http",
+          quantity: "30000.5",
+          ts: new Date(realNow - 60_000).toISOString(),
+        },
+      ],
+    });
+    expect(ingestRes.accepted).toBe(2);
+
+    const res = await project(t, { customerRef: "cus_http" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(res.body.period).toEqual({ start: period.start.toISOString(), end: period.end.toISOString() });
+    expect(res.body.freshness.stalenessSeconds).toBe(0);
+    const [line] = res.body.lineItems;
+    // 100000 × 0.002 + 20000.5 × 0.001 = 200 + 20.0005 = 220.0005 -> 220 cents
+    expect(line).toMatchObject({ metric: "tokens", quantity: "120000.5", amount: 220, currency: "usd" });
+    expect(line.pricing.amountDecimal).toBe("220.0005");
+    expect(res.body.total).toBe(220);
+    // ~3 of ~30 days elapsed: the forecast extrapolates and is priced by the same engine
+    const projected = Number(line.projectedQuantity);
+    expect(projected).toBeGreaterThan(120000.5 * 5);
+    const def = ZPriceDefinition.parse({
+      currency: body.currency,
+      billing_scheme: "tiered",
+      tiers_mode: "graduated",
+      tiers: body.tiers,
+    });
+    expect(line.projectedAmount).toBe(calculatePrice(def, line.projectedQuantity).amount);
+    expect(res.body.projectedTotal).toBe(line.projectedAmount);
+    expect(line.forecast.description).toMatch(/trailing-7-day/);
+  });
+
+  it("answers 404 for an unknown customer and 422 for a bad body", async () => {
+    const t = await createTestTenant();
+    const missing = await project(t, { customerRef: "cus_ghost" });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("not_found");
+    const bad = await project(t, { customer: "x" });
+    expect(bad.status).toBe(422);
+    expect((await project(t, "nope")).status).toBe(400);
+  });
+});
