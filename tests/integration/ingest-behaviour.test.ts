@@ -1,0 +1,409 @@
+import { describe, expect, it } from "vitest";
+import { POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
+import { db } from "@/lib/db/client";
+import { getPgPool } from "@/lib/db/pg-pool";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { getCurrentUsage } from "@/lib/usage/get-current-usage";
+import { verifyCounters } from "@/lib/usage/verify-counters";
+import {
+  counterValue,
+  createMeterRow,
+  expectCountersVerified,
+  isoNow,
+  ledgerCount,
+  postIngest,
+} from "../helpers/ingest";
+import { callRoute } from "../helpers/route";
+import { createTestTenant } from "../helpers/tenant";
+
+const ev = (over: Record<string, unknown> = {}) => ({
+  metric: "api_calls",
+  customerRef: "cus_1",
+  quantity: 1,
+  ts: isoNow(-60_000),
+  ...over,
+});
+
+describe("idempotency", () => {
+  it("counts a retried event once and acknowledges the retry as a duplicate", async () => {
+    const t = await createTestTenant();
+    const body = { events: [ev({ idempotencyKey: "req_1", quantity: 7 })] };
+    const first = await postIngest(t.apiKey, body);
+    const retry = await postIngest(t.apiKey, body);
+    expect(first.body.results).toEqual([{ index: 0, idempotencyKey: "req_1", status: "accepted" }]);
+    expect(retry.body).toMatchObject({ accepted: 0, duplicates: 1, conflicts: 0, rejected: 0 });
+    expect(retry.body.results).toEqual([{ index: 0, idempotencyKey: "req_1", status: "duplicate" }]);
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("7");
+  });
+
+  it("refuses the same key with a different payload as a conflict and stores nothing", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, { events: [ev({ idempotencyKey: "req_1", quantity: 7 })] });
+    const res = await postIngest(t.apiKey, { events: [ev({ idempotencyKey: "req_1", quantity: 8 })] });
+    expect(res.body).toMatchObject({ accepted: 0, duplicates: 0, conflicts: 1 });
+    expect(res.body.results[0].status).toBe("conflict");
+    expect(res.body.results[0].error.code).toBe("conflict");
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("7");
+  });
+
+  it("treats duplicates and conflicts inside one batch like retries", async () => {
+    const t = await createTestTenant();
+    const a = ev({ idempotencyKey: "k", quantity: 3 });
+    const res = await postIngest(t.apiKey, { events: [a, a, { ...a, quantity: 4 }, ev({ idempotencyKey: "j" })] });
+    expect(res.body).toMatchObject({ accepted: 2, duplicates: 1, conflicts: 1, rejected: 0 });
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      "accepted",
+      "duplicate",
+      "conflict",
+      "accepted",
+    ]);
+    expect(await ledgerCount(t.tenantId)).toBe(2);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("4");
+  });
+
+  it("derives a deterministic key from tenant, metric, customer, resource, ms timestamp and normalized quantity", async () => {
+    const t = await createTestTenant();
+    const first = await postIngest(t.apiKey, {
+      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r1" })],
+    });
+    const key = first.body.results[0].idempotencyKey;
+    expect(key).toMatch(/^drv_[A-Za-z0-9_-]{43}$/);
+    // the same event written differently is a retry: "1.500" = 1.5, +01:00 offset = Z, extra µs dropped
+    const retry = await postIngest(t.apiKey, {
+      events: [ev({ quantity: "1.500", ts: "2026-11-01T11:00:00.000400+01:00", resourceId: "r1" })],
+    });
+    expect(retry.body.results[0]).toEqual({ index: 0, idempotencyKey: key, status: "duplicate" });
+    const otherResource = await postIngest(t.apiKey, {
+      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r2" })],
+    });
+    expect(otherResource.body.results[0].status).toBe("accepted");
+    expect(otherResource.body.results[0].idempotencyKey).not.toBe(key);
+    const other = await createTestTenant();
+    const otherTenant = await postIngest(other.apiKey, {
+      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r1" })],
+    });
+    expect(otherTenant.body.results[0].idempotencyKey).not.toBe(key);
+  });
+
+  it("keeps idempotency per tenant: two tenants may use the same key", async () => {
+    const a = await createTestTenant();
+    const b = await createTestTenant();
+    const body = { events: [ev({ idempotencyKey: "shared", quantity: 2 })] };
+    expect((await postIngest(a.apiKey, body)).body.accepted).toBe(1);
+    const other = await postIngest(b.apiKey, { events: [ev({ idempotencyKey: "shared", quantity: 5 })] });
+    expect(other.body.accepted).toBe(1);
+    expect(await counterValue(a.tenantId, "api_calls", "cus_1")).toBe("2");
+    expect(await counterValue(b.tenantId, "api_calls", "cus_1")).toBe("5");
+  });
+
+  it("answers 50 concurrent identical requests identically apart from the one acceptance, with one ledger row", async () => {
+    const t = await createTestTenant();
+    const body = { events: [ev({ idempotencyKey: "storm", quantity: 9 })] };
+    const all = await Promise.all(Array.from({ length: 50 }, () => postIngest(t.apiKey, body)));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    const statuses = all.map((r) => r.body.results[0].status);
+    expect(statuses.filter((s) => s === "accepted")).toHaveLength(1);
+    expect(statuses.filter((s) => s === "duplicate")).toHaveLength(49);
+    expect(new Set(all.map((r) => r.body.results[0].idempotencyKey))).toEqual(new Set(["storm"]));
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("9");
+    await expectCountersVerified(t.tenantId);
+  });
+});
+
+describe("meters, customers and counters", () => {
+  it("auto-creates a sum meter and the customer for an unknown metric and customer", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, { events: [ev({ metric: "tokens.in", customerRef: "cus_new", quantity: 10 })] });
+    const meter = await db.meter.findUniqueOrThrow({
+      where: { tenantId_metric: { tenantId: t.tenantId, metric: "tokens.in" } },
+    });
+    expect(meter.aggregation).toBe("sum");
+    const customer = await db.customer.findUnique({
+      where: { tenantId_customerRef: { tenantId: t.tenantId, customerRef: "cus_new" } },
+    });
+    expect(customer?.billingAnchor).toBeNull();
+  });
+
+  it("aggregates count, max, last (ties broken by key) and unique_count per customer", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "requests", "count");
+    await createMeterRow(t.tenantId, "seats", "max");
+    await createMeterRow(t.tenantId, "plan_level", "last");
+    await createMeterRow(t.tenantId, "projects", "unique_count");
+    await createMeterRow(t.tenantId, "users", "unique_count", "userId");
+    const ts = "2026-11-27T10:00:00.000Z";
+    const now = new Date("2026-11-27T12:00:00Z");
+    const events = [
+      { metric: "requests", customerRef: "c", quantity: 5, ts },
+      { metric: "requests", customerRef: "c", quantity: 0, ts, idempotencyKey: "r2" },
+      { metric: "seats", customerRef: "c", quantity: 3, ts, idempotencyKey: "s1" },
+      { metric: "seats", customerRef: "c", quantity: "12.5", ts, idempotencyKey: "s2" },
+      { metric: "seats", customerRef: "c", quantity: 4, ts, idempotencyKey: "s3" },
+      { metric: "plan_level", customerRef: "c", quantity: 2, ts: "2026-11-27T11:00:00Z", idempotencyKey: "p-a" },
+      { metric: "plan_level", customerRef: "c", quantity: 3, ts: "2026-11-27T11:00:00Z", idempotencyKey: "p-b" },
+      { metric: "plan_level", customerRef: "c", quantity: 9, ts, idempotencyKey: "p-c" },
+      { metric: "projects", customerRef: "c", quantity: 1, ts, resourceId: "p1", idempotencyKey: "u1" },
+      { metric: "projects", customerRef: "c", quantity: 1, ts, resourceId: "p2", idempotencyKey: "u2" },
+      { metric: "projects", customerRef: "c", quantity: 1, ts, resourceId: "p1", idempotencyKey: "u3" },
+      { metric: "projects", customerRef: "c", quantity: 1, ts, idempotencyKey: "u4" },
+      { metric: "users", customerRef: "c", quantity: 1, ts, meta: { userId: "alice" }, idempotencyKey: "v1" },
+      { metric: "users", customerRef: "c", quantity: 1, ts, meta: { userId: 42 }, idempotencyKey: "v2" },
+      { metric: "users", customerRef: "c", quantity: 1, ts, meta: { userId: "alice" }, idempotencyKey: "v3" },
+      { metric: "users", customerRef: "c", quantity: 1, ts, meta: { other: 1 }, idempotencyKey: "v4" },
+    ];
+    // split over two calls so aggregation across transactions is exercised too
+    await ingestEvents({ tenantId: t.tenantId, events: events.slice(0, 9), now });
+    await ingestEvents({ tenantId: t.tenantId, events: events.slice(9), now });
+    const usage = await getCurrentUsage({ tenantId: t.tenantId, customerRef: "c", now });
+    const byMetric = Object.fromEntries(usage.metrics.map((m) => [m.metric, m.value]));
+    expect(byMetric).toEqual({ plan_level: "3", projects: "2", requests: "2", seats: "12.5", users: "2" });
+    // a later event wins "last"; an earlier one does not
+    await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "plan_level", customerRef: "c", quantity: 1, ts: "2026-11-27T10:30:00Z", idempotencyKey: "p-d" },
+        { metric: "plan_level", customerRef: "c", quantity: 7, ts: "2026-11-27T11:00:00Z", idempotencyKey: "p-e" },
+        { metric: "seats", customerRef: "c", quantity: 12, ts, idempotencyKey: "s4" },
+      ],
+      now,
+    });
+    const after = await getCurrentUsage({ tenantId: t.tenantId, customerRef: "c", now });
+    expect(after.metrics.find((m) => m.metric === "plan_level")?.value).toBe("7");
+    expect(after.metrics.find((m) => m.metric === "seats")?.value).toBe("12.5");
+    await expectCountersVerified(t.tenantId);
+  });
+
+  it("puts events in the customer's anchored billing period", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, { events: [ev({ customerRef: "anchored", quantity: 1, ts: "2026-11-10T00:00:00Z" })] });
+    await db.customer.update({
+      where: { tenantId_customerRef: { tenantId: t.tenantId, customerRef: "anchored" } },
+      data: { billingAnchor: new Date("2026-01-15T08:00:00Z") },
+    });
+    const now = new Date("2026-11-16T12:00:00Z"); // within 48 h of the previous period's end
+    await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "api_calls", customerRef: "anchored", quantity: 2, ts: "2026-11-15T07:59:59Z" },
+        { metric: "api_calls", customerRef: "anchored", quantity: 3, ts: "2026-11-15T08:00:00Z" },
+      ],
+      now,
+    });
+    const usage = await getCurrentUsage({ tenantId: t.tenantId, customerRef: "anchored", now });
+    expect(usage.period).toEqual({ start: "2026-11-15T08:00:00.000Z", end: "2026-12-15T08:00:00.000Z" });
+    expect(usage.metrics).toEqual([{ metric: "api_calls", aggregation: "sum", value: "3", unit: null }]);
+    expect(await counterValue(t.tenantId, "api_calls", "anchored", new Date("2026-10-15T08:00:00Z"))).toBe("2");
+  });
+});
+
+describe("late events", () => {
+  it("counts an event within the lateness window in its own (closed) period", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-12-02T23:00:00Z"); // November ended 47 h ago; window 48 h
+    const res = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [{ metric: "api_calls", customerRef: "c", quantity: 4, ts: "2026-11-30T20:00:00Z" }],
+      now,
+    });
+    expect(res.results[0]).toMatchObject({ status: "accepted" });
+    expect(res.results[0].late).toBeUndefined();
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("4");
+    expect(await db.adjustment.count({ where: { tenantId: t.tenantId } })).toBe(0);
+  });
+
+  it("stores an event after the window as late and moves the open period by a linked adjustment", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-12-03T01:00:00Z"); // 49 h after November ended
+    await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "api_calls", customerRef: "c", quantity: 1, ts: "2026-11-20T00:00:00Z", idempotencyKey: "on-time" },
+      ],
+      now: new Date("2026-11-20T01:00:00Z"),
+    });
+    const res = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "api_calls", customerRef: "c", quantity: 6, ts: "2026-11-30T20:00:00Z", idempotencyKey: "late-1" },
+      ],
+      now,
+    });
+    expect(res.results[0]).toEqual({ index: 0, idempotencyKey: "late-1", status: "accepted", late: true });
+    const event = await db.event.findUniqueOrThrow({
+      where: { tenantId_idempotencyKey: { tenantId: t.tenantId, idempotencyKey: "late-1" } },
+    });
+    expect(event.late).toBe(true);
+    expect(event.periodStart.toISOString()).toBe("2026-11-01T00:00:00.000Z");
+    const adj = await db.adjustment.findFirstOrThrow({ where: { tenantId: t.tenantId } });
+    expect(adj.eventId).toBe(event.id);
+    expect(adj.delta.toString()).toBe("6");
+    expect(adj.periodStart.toISOString()).toBe("2026-12-01T00:00:00.000Z");
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("1");
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-12-01T00:00:00Z"))).toBe("6");
+    // a retry of the late event is a duplicate, flagged late, and adds no second adjustment
+    const retry = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "api_calls", customerRef: "c", quantity: 6, ts: "2026-11-30T20:00:00Z", idempotencyKey: "late-1" },
+      ],
+      now,
+    });
+    expect(retry.results[0]).toEqual({ index: 0, idempotencyKey: "late-1", status: "duplicate", late: true });
+    expect(await db.adjustment.count({ where: { tenantId: t.tenantId } })).toBe(1);
+    await expectCountersVerified(t.tenantId);
+  });
+
+  it("uses the tenant's configured lateness window", async () => {
+    const t = await createTestTenant();
+    await db.tenant.update({ where: { id: t.tenantId }, data: { latenessWindowHours: 72 } });
+    const res = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [{ metric: "api_calls", customerRef: "c", quantity: 2, ts: "2026-11-30T20:00:00Z" }],
+      now: new Date("2026-12-03T23:00:00Z"), // 71 h after the period end
+    });
+    expect(res.results[0].late).toBeUndefined();
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("2");
+  });
+});
+
+describe("adjustments", () => {
+  const postAdj = (key: string, body: unknown) =>
+    callRoute(adjustmentsPost, { method: "POST", path: "/api/v1/adjustments", key, body });
+
+  it("moves the counter at once, is audit-logged with the key, and reverts exactly once", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, { events: [ev({ quantity: 100 })] });
+    const created = await postAdj(t.apiKey, {
+      metric: "api_calls",
+      customerRef: "cus_1",
+      delta: "-25.5",
+      reason: "outage credit",
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ metric: "api_calls", customerRef: "cus_1", delta: "-25.5", revertsId: null });
+    expect(created.body.actor).toMatch(/^api_key:key_/);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("74.5");
+    const audit = await db.auditLog.findFirstOrThrow({
+      where: { tenantId: t.tenantId, action: "adjustment.created", targetId: created.body.id },
+    });
+    expect(audit.actorType).toBe("api_key");
+    expect(audit.actorId).toBe(created.body.actor.slice("api_key:".length));
+
+    const revert = await postAdj(t.apiKey, { revertsId: created.body.id, reason: "credit was a mistake" });
+    expect(revert.status).toBe(201);
+    expect(revert.body).toMatchObject({ delta: "25.5", revertsId: created.body.id });
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("100");
+    const again = await postAdj(t.apiKey, { revertsId: created.body.id, reason: "twice" });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("conflict");
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("100");
+    await expectCountersVerified(t.tenantId);
+  });
+
+  it("refuses unknown meters and customers, bad periods, and a counter going negative", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, { events: [ev({ quantity: 10 })] });
+    const base = { metric: "api_calls", customerRef: "cus_1", delta: 1, reason: "r" };
+    expect((await postAdj(t.apiKey, { ...base, metric: "nope" })).status).toBe(404);
+    expect((await postAdj(t.apiKey, { ...base, customerRef: "nobody" })).status).toBe(404);
+    const badPeriod = await postAdj(t.apiKey, { ...base, periodStart: "2026-11-02T00:00:00Z" });
+    expect(badPeriod.status).toBe(422);
+    expect(badPeriod.body.error.message).toContain("periodStart");
+    const negative = await postAdj(t.apiKey, { ...base, delta: -11 });
+    expect(negative.status).toBe(422);
+    for (const body of [
+      { ...base, delta: 0 },
+      { ...base, delta: "1.1234567" },
+      { ...base, reason: "" },
+      { ...base, extra: 1 },
+      { revertsId: "adj_x", reason: "r", delta: 1 },
+    ]) {
+      const res = await postAdj(t.apiKey, body);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    }
+    expect((await postAdj(t.apiKey, { revertsId: "adj_missing", reason: "r" })).status).toBe(404);
+    expect(await db.adjustment.count({ where: { tenantId: t.tenantId } })).toBe(0);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("10");
+  });
+
+  it("applies to a past period named by periodStart, and to max meters as an offset", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "seats", "max");
+    const now = new Date();
+    await ingestEvents({ tenantId: t.tenantId, events: [ev({ metric: "seats", quantity: 5 })], now });
+    const created = await postAdj(t.apiKey, { metric: "seats", customerRef: "cus_1", delta: 2, reason: "r" });
+    expect(created.status).toBe(201);
+    expect(await counterValue(t.tenantId, "seats", "cus_1")).toBe("7");
+    // a higher event raises the raw max; the offset stays on top
+    await ingestEvents({
+      tenantId: t.tenantId,
+      events: [ev({ metric: "seats", quantity: 8, idempotencyKey: "x" })],
+      now,
+    });
+    expect(await counterValue(t.tenantId, "seats", "cus_1")).toBe("10");
+    const past = await postAdj(t.apiKey, {
+      metric: "seats",
+      customerRef: "cus_1",
+      delta: 1,
+      reason: "r",
+      periodStart: "2026-01-01T00:00:00Z",
+    });
+    expect(past.status).toBe(201);
+    expect(await counterValue(t.tenantId, "seats", "cus_1", new Date("2026-01-01T00:00:00Z"))).toBe("1");
+    await expectCountersVerified(t.tenantId);
+  });
+});
+
+describe("counters verify", () => {
+  it("finds a tampered counter and a missing one, and --fix restores both", async () => {
+    const t = await createTestTenant();
+    await postIngest(t.apiKey, {
+      events: [
+        ev({ quantity: 3, idempotencyKey: "a" }),
+        ev({ customerRef: "cus_2", quantity: 4, idempotencyKey: "b" }),
+      ],
+    });
+    const pool = getPgPool();
+    await pool.query("UPDATE counters SET value = value + 1 WHERE tenant_id = $1 AND customer_ref = 'cus_1'", [
+      t.tenantId,
+    ]);
+    await pool.query("DELETE FROM counters WHERE tenant_id = $1 AND customer_ref = 'cus_2'", [t.tenantId]);
+    const found = await verifyCounters({ tenantId: t.tenantId });
+    expect(found.differences).toHaveLength(2);
+    const tampered = found.differences.find((d) => d.customerRef === "cus_1");
+    expect(tampered?.expected?.value).toBe("3");
+    expect(tampered?.actual?.value).toBe("4");
+    expect(found.differences.find((d) => d.customerRef === "cus_2")?.actual).toBeNull();
+    const fixed = await verifyCounters({ tenantId: t.tenantId, fix: true });
+    expect(fixed.fixed).toBe(2);
+    expect((await verifyCounters({ tenantId: t.tenantId })).differences).toEqual([]);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+    expect(await counterValue(t.tenantId, "api_calls", "cus_2")).toBe("4");
+  });
+});
+
+describe("hot counter under concurrency", () => {
+  it("sums 40 parallel batches for one customer exactly, without deadlocks", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "hot_users", "unique_count");
+    const batches = Array.from({ length: 40 }, (_, b) => ({
+      events: Array.from({ length: 50 }, (_, i) => [
+        ev({ quantity: "0.5", idempotencyKey: `b${b}-${i}` }),
+        // overlapping keys across batches (every batch repeats batch 0's keys) and shared distinct values
+        ev({ quantity: "0.5", idempotencyKey: `b0-${i}` }),
+        ev({ metric: "hot_users", resourceId: `u${(b * 50 + i) % 300}`, idempotencyKey: `hu${b}-${i}` }),
+      ]).flat(),
+    }));
+    const res = await Promise.all(batches.map((body) => postIngest(t.apiKey, body)));
+    expect(res.map((r) => r.status)).toEqual(batches.map(() => 200));
+    const accepted = res.reduce((n, r) => n + r.body.accepted, 0);
+    expect(accepted).toBe(40 * 50 + 40 * 50);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("1000");
+    expect(await counterValue(t.tenantId, "hot_users", "cus_1")).toBe("300");
+    await expectCountersVerified(t.tenantId);
+  });
+});

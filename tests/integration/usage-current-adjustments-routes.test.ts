@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
+import { GET as usageGet } from "@/app/api/v1/usage/current/route";
+import { isoNow, postIngest } from "../helpers/ingest";
+import { callRoute } from "../helpers/route";
+import { runCommonRouteTests } from "../helpers/security";
+import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+async function withUsage(owner: TestTenant, customerRef: string) {
+  await postIngest(owner.apiKey, {
+    events: [{ metric: "api_calls", customerRef, quantity: 3, ts: isoNow(-1000) }],
+  });
+}
+
+describe("GET /api/v1/usage/current", () => {
+  runCommonRouteTests({
+    handler: usageGet,
+    method: "GET",
+    path: "/api/v1/usage/current?customerRef=cus_sec",
+    scope: "usage:read",
+    foreignObject: async (owner) => {
+      await withUsage(owner, "cus_foreign");
+      return { params: {}, path: "/api/v1/usage/current?customerRef=cus_foreign" };
+    },
+  });
+
+  it("answers the open period's counters as decimal strings, staleness 0", async () => {
+    const t = await createTestTenant();
+    const ingest = await postIngest(t.apiKey, {
+      events: [
+        { metric: "api_calls", customerRef: "cus_A", quantity: "1.25", ts: isoNow(-1000) },
+        { metric: "api_calls", customerRef: "cus_A", quantity: 2, ts: isoNow(-2000) },
+      ],
+    });
+    expect(ingest.body.accepted).toBe(2);
+    const res = await callRoute(usageGet, {
+      path: "/api/v1/usage/current?customerRef=cus_A",
+      key: await t.keyWith(["usage:read"]),
+    });
+    expect(res.status).toBe(200);
+    const now = new Date();
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+    expect(res.body.customerRef).toBe("cus_A");
+    expect(res.body.period.start).toBe(start);
+    expect(Date.parse(res.body.asOf)).toBeGreaterThan(Date.now() - 60_000);
+    expect(res.body.metrics).toEqual([{ metric: "api_calls", aggregation: "sum", value: "3.25", unit: null }]);
+    expect(res.body.metrics[0].cap).toBeUndefined();
+  });
+
+  it("answers 422 without customerRef and 404 for an unknown customer", async () => {
+    const t = await createTestTenant();
+    const missing = await callRoute(usageGet, { path: "/api/v1/usage/current", key: t.apiKey });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.message).toContain("customerRef");
+    const unknown = await callRoute(usageGet, { path: "/api/v1/usage/current?customerRef=nobody", key: t.apiKey });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe("/api/v1/adjustments", () => {
+  runCommonRouteTests({
+    handler: adjustmentsGet,
+    method: "GET",
+    path: "/api/v1/adjustments",
+    scope: "admin",
+  });
+  runCommonRouteTests({
+    handler: adjustmentsPost,
+    method: "POST",
+    path: "/api/v1/adjustments",
+    scope: "admin",
+    body: { metric: "api_calls", customerRef: "cus_sec", delta: 1, reason: "security" },
+    foreignObject: async (owner) => {
+      await withUsage(owner, "cus_foreign");
+      const created = await callRoute(adjustmentsPost, {
+        method: "POST",
+        path: "/api/v1/adjustments",
+        key: owner.apiKey,
+        body: { metric: "api_calls", customerRef: "cus_foreign", delta: 1, reason: "to revert" },
+      });
+      expect(created.status).toBe(201);
+      return { params: {}, path: "/api/v1/adjustments", body: { revertsId: created.body.id, reason: "revert" } };
+    },
+  });
+
+  it("refuses a body tenantId of another tenant", async () => {
+    const t = await createTestTenant();
+    await withUsage(t, "cus_1");
+    const res = await callRoute(adjustmentsPost, {
+      method: "POST",
+      path: "/api/v1/adjustments",
+      key: t.apiKey,
+      body: { metric: "api_calls", customerRef: "cus_1", delta: 1, reason: "r", tenantId: "ten_other" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("lists adjustments newest first with cursor pagination and filters", async () => {
+    const t = await createTestTenant();
+    await withUsage(t, "cus_1");
+    await withUsage(t, "cus_2");
+    const ids: string[] = [];
+    for (const [customerRef, delta] of [
+      ["cus_1", 1],
+      ["cus_2", 2],
+      ["cus_1", 3],
+    ] as const) {
+      const r = await callRoute(adjustmentsPost, {
+        method: "POST",
+        path: "/api/v1/adjustments",
+        key: t.apiKey,
+        body: { metric: "api_calls", customerRef, delta, reason: `r${delta}` },
+      });
+      ids.push(r.body.id);
+    }
+    const page1 = await callRoute(adjustmentsGet, { path: "/api/v1/adjustments?limit=2", key: t.apiKey });
+    expect(page1.status).toBe(200);
+    expect(page1.body.data.map((a: { id: string }) => a.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.body.data[0]).toMatchObject({ metric: "api_calls", customerRef: "cus_1", delta: "3", reason: "r3" });
+    const page2 = await callRoute(adjustmentsGet, {
+      path: `/api/v1/adjustments?limit=2&cursor=${page1.body.nextCursor}`,
+      key: t.apiKey,
+    });
+    expect(page2.body.data.map((a: { id: string }) => a.id)).toEqual([ids[0]]);
+    expect(page2.body.nextCursor).toBeNull();
+    const filtered = await callRoute(adjustmentsGet, { path: "/api/v1/adjustments?customerRef=cus_2", key: t.apiKey });
+    expect(filtered.body.data.map((a: { id: string }) => a.id)).toEqual([ids[1]]);
+    const badCursor = await callRoute(adjustmentsGet, { path: "/api/v1/adjustments?cursor=zzz", key: t.apiKey });
+    expect(badCursor.status).toBe(422);
+  });
+});
