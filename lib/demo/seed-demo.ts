@@ -4,6 +4,7 @@ import { API_KEY_SCOPES, createApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { hashPassword } from "@/lib/users/password";
+import { seedDemoUsage } from "./seed-demo-usage";
 
 export const DEMO_EMAIL = "demo@acme.test";
 export const DEMO_PASSWORD = "stripemeter-demo";
@@ -55,6 +56,7 @@ export async function seedDemo(): Promise<DemoInfo> {
     });
     user = await db.user.findUnique({ where: { email: DEMO_EMAIL }, include: { memberships: true } });
   }
+  await seedDemoUsage(tenantId);
   // Retire the previous quick-start key so only the one printed now works.
   await db.apiKey.updateMany({
     where: { tenantId, name: "Quick start key", revokedAt: null },
