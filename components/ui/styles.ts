@@ -25,7 +25,13 @@ export const card = "rounded-lg border border-zinc-200 bg-white shadow-sm dark:b
 export const table = {
   wrap: "overflow-x-auto",
   table: "min-w-full divide-y divide-zinc-200 text-sm dark:divide-zinc-800",
-  th: "px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400",
-  td: "px-4 py-3 align-top text-zinc-700 dark:text-zinc-300",
+  th: "whitespace-nowrap px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400",
+  td: "px-3 py-3 align-middle text-zinc-700 dark:text-zinc-300",
   body: "divide-y divide-zinc-100 dark:divide-zinc-800",
+};
+
+/** Compact variants for buttons inside table rows. */
+export const btnSm = {
+  secondary: btn.secondary.replace("px-3 py-1.5 text-sm", "px-2.5 py-1 text-xs"),
+  danger: btn.danger.replace("px-3 py-1.5 text-sm", "px-2.5 py-1 text-xs"),
 };

@@ -6,7 +6,7 @@ import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/page-header";
-import { btn, card, field, table } from "@/components/ui/styles";
+import { btn, btnSm, card, field, table } from "@/components/ui/styles";
 import type { ApiKeyJson } from "@/lib/auth/api-key-input";
 import { CreateKeyForm } from "./create-key-form";
 import { NewKeyBanner } from "./new-key-banner";
@@ -134,10 +134,10 @@ export function ApiKeysPanel({
                     {canManage ? (
                       <td className={`${table.td} whitespace-nowrap text-right`}>
                         {k.status === "active" ? (
-                          <div className="flex justify-end gap-2">
+                          <div className="flex justify-end gap-1.5">
                             <button
                               type="button"
-                              className={btn.secondary}
+                              className={btnSm.secondary}
                               disabled={busy === k.id}
                               onClick={() => void act(k.id, "rotate", k.name)}
                             >
@@ -145,7 +145,7 @@ export function ApiKeysPanel({
                             </button>
                             <button
                               type="button"
-                              className={btn.danger}
+                              className={btnSm.danger}
                               disabled={busy === k.id}
                               onClick={() => void act(k.id, "revoke", k.name)}
                             >

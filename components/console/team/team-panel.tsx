@@ -6,7 +6,7 @@ import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/page-header";
-import { btn, card, field, table } from "@/components/ui/styles";
+import { btn, btnSm, card, field, table } from "@/components/ui/styles";
 
 type Role = "owner" | "admin" | "viewer";
 
@@ -202,7 +202,7 @@ export function TeamPanel({
                   {canManage ? (
                     <td className={`${table.td} text-right`}>
                       {canTouch(m.role) ? (
-                        <button type="button" className={btn.danger} disabled={pending} onClick={() => remove(m)}>
+                        <button type="button" className={btnSm.danger} disabled={pending} onClick={() => remove(m)}>
                           Remove
                         </button>
                       ) : null}

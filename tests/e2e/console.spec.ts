@@ -1,0 +1,172 @@
+import { expect, type Page, test } from "@playwright/test";
+import { DEMO_EMAIL, DEMO_PASSWORD } from "../../lib/demo/seed-demo";
+
+const SHOTS = "test-results/screenshots";
+const PASSWORD = "e2e-password-123";
+
+function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
+}
+
+async function signUp(page: Page, email: string, tenantName: string) {
+  await page.goto("/signup");
+  await page.getByLabel("Company or workspace name").fill(tenantName);
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL("**/overview");
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/overview");
+}
+
+async function setTheme(page: Page, theme: "light" | "dark") {
+  await page.evaluate((t) => localStorage.setItem("sm-theme", t), theme);
+  await page.reload();
+}
+
+test("a signed-out visit to a console page redirects to /login", async ({ page }) => {
+  for (const path of ["/keys", "/team", "/overview", "/audit-log", "/"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/login$/);
+  }
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/login.png`, fullPage: true });
+});
+
+test("sign up, land in the console, create an API key that is shown once and works", async ({ page, request }) => {
+  const email = uniqueEmail("founder");
+  await signUp(page, email, "Globex Corp");
+  await expect(page.getByRole("heading", { name: "Globex Corp" })).toBeVisible();
+  await expect(page.getByTestId("stat-meters")).toHaveText("0");
+  await expect(page.getByTestId("signed-in-user")).toHaveText(email);
+  await page.screenshot({ path: `${SHOTS}/overview-new-tenant.png`, fullPage: true });
+
+  await page.getByRole("link", { name: "API keys", exact: true }).click();
+  await expect(page.getByText("No API keys yet")).toBeVisible();
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.getByLabel("Name").fill("Backend ingest");
+  await page.getByRole("checkbox", { name: /admin/ }).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+
+  const secretEl = page.getByTestId("new-key-secret");
+  await expect(secretEl).toHaveText(/^sm_test_[0-9A-Za-z]{22}$/);
+  const secret = (await secretEl.textContent())!.trim();
+  await expect(page.getByText("This is the only time the full key is shown")).toBeVisible();
+  const row = page.locator("[data-key-id]").filter({ hasText: "Backend ingest" });
+  await expect(row).toContainText(`${secret.slice(0, 14)}…`);
+  await expect(row).toContainText("events:write");
+  await expect(row).toContainText("admin");
+  await page.screenshot({ path: `${SHOTS}/keys-created-once.png`, fullPage: true });
+
+  // The key works against the public API, for this tenant: it creates a meter the console then counts.
+  const created = await request.post("/api/v1/meters", {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { metric: "api_calls", displayName: "API calls" },
+  });
+  expect(created.status()).toBe(201);
+  const bogus = await request.get("/api/v1/meters", { headers: { authorization: `Bearer ${secret}x` } });
+  expect(bogus.status()).toBe(401);
+
+  await page.reload();
+  await expect(page.getByTestId("new-key-banner")).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+  await expect(row).toContainText(`${secret.slice(0, 14)}…`);
+  await expect(row.getByTestId("key-last-used")).not.toHaveText("Never");
+
+  await page.getByRole("link", { name: "Overview", exact: true }).click();
+  await expect(page.getByTestId("stat-meters")).toHaveText("1");
+  await expect(page.getByTestId("stat-keys")).toHaveText("1");
+
+  // Revoke: the key stops working.
+  await page.getByRole("link", { name: "API keys", exact: true }).click();
+  page.once("dialog", (d) => void d.accept());
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText("revoked");
+  await expect
+    .poll(
+      async () => (await request.get("/api/v1/meters", { headers: { authorization: `Bearer ${secret}` } })).status(),
+      {
+        timeout: 15_000,
+      },
+    )
+    .toBe(401);
+});
+
+test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) => {
+  await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+  await expect(page.getByRole("heading", { name: "Acme" })).toBeVisible();
+  await expect(page.getByTestId("tenant-switcher")).toContainText("Acme");
+  await expect(page.getByTestId("stat-meters")).toHaveText("2");
+  await expect(page.getByTestId("stat-customers")).toHaveText("3");
+  await expect(page.getByText("Seeded demo data")).toBeVisible();
+  await setTheme(page, "light");
+  await page.screenshot({ path: `${SHOTS}/overview-acme-light.png`, fullPage: true });
+  await setTheme(page, "dark");
+  await page.screenshot({ path: `${SHOTS}/overview-acme-dark.png`, fullPage: true });
+  await page.getByRole("link", { name: "API keys", exact: true }).click();
+  await expect(page.locator("[data-key-id]").filter({ hasText: "Quick start key" }).first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/keys-acme-dark.png`, fullPage: true });
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
+  await expect(page.getByTestId("audit-rows")).toContainText("demo.seeded");
+  await page.screenshot({ path: `${SHOTS}/audit-log-dark.png`, fullPage: true });
+});
+
+test("team: invite an unknown email, add an existing user, change their role", async ({ page, request }) => {
+  const colleague = uniqueEmail("colleague");
+  const signup = await request.post("/api/signup", {
+    data: { email: colleague, password: PASSWORD, tenantName: "Colleague Co" },
+  });
+  expect(signup.status()).toBe(201);
+  const stranger = uniqueEmail("stranger");
+
+  await signUp(page, uniqueEmail("owner"), "Initech");
+  await page.getByRole("link", { name: "Team", exact: true }).click();
+  await page.getByLabel("Email", { exact: true }).fill(stranger);
+  await page.getByLabel("Role", { exact: true }).selectOption("admin");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByRole("status")).toContainText("joins when they sign up");
+  await expect(page.getByTestId("invitations-list")).toContainText(stranger);
+
+  await page.getByLabel("Email", { exact: true }).fill(colleague.toUpperCase());
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByRole("status")).toContainText("is now a member");
+  const member = page.locator(`[data-member-email="${colleague}"]`);
+  await expect(member).toBeVisible();
+  await member.getByLabel(`Role of ${colleague}`).selectOption("admin");
+  await expect(page.getByRole("status")).toContainText(`${colleague} is now admin`);
+  await page.reload();
+  await expect(member.getByLabel(`Role of ${colleague}`)).toHaveValue("admin");
+  await page.screenshot({ path: `${SHOTS}/team.png`, fullPage: true });
+
+  // The colleague now has two tenants and can switch between them.
+  const other = await page.context().browser()!.newContext();
+  const p2 = await other.newPage();
+  await signIn(p2, colleague, PASSWORD);
+  await expect(p2.getByRole("heading", { name: "Colleague Co" })).toBeVisible();
+  await p2.getByTestId("tenant-switcher").selectOption({ label: "Initech (admin)" });
+  await expect(p2.getByRole("heading", { name: "Initech" })).toBeVisible();
+  await p2.getByRole("link", { name: "Audit log", exact: true }).click();
+  await expect(p2.getByTestId("audit-rows")).toContainText("member.role_changed");
+  await other.close();
+});
+
+test("the theme toggle switches to dark and the choice survives a reload", async ({ page }) => {
+  await signIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+  await setTheme(page, "light");
+  const html = page.locator("html");
+  await expect(html).not.toHaveClass(/dark/);
+  await page.getByTestId("theme-toggle").click();
+  await expect(html).toHaveClass(/dark/);
+  await page.reload();
+  await expect(html).toHaveClass(/dark/);
+  await page.getByTestId("theme-toggle").click();
+  await expect(html).not.toHaveClass(/dark/);
+  expect(await page.evaluate(() => localStorage.getItem("sm-theme"))).toBe("light");
+});
