@@ -3,13 +3,13 @@ import { z } from "zod";
 /** RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), as API.md requires. */
 export const ZRfc3339 = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-27T14:30:00Z" })
-  .meta({ format: "date-time", example: "2026-11-27T14:30:00Z" });
+  .meta({ format: "date-time", examples: ["2026-11-27T14:30:00Z"] });
 
 /** Exact decimals travel as strings (never floats) in answers. */
 export const ZDecimalString = z
   .string()
   .regex(/^-?\d+(\.\d+)?$/)
-  .meta({ description: "Exact decimal number as a string.", example: "1250.5" });
+  .meta({ description: "Exact decimal number as a string.", examples: ["1250.5"] });
 
 /** The optional tenantId API.md allows in bodies and queries (must be the key's own). */
 export const ZTenantIdField = z

@@ -6,7 +6,7 @@ export const ZCustomerRef = z
   .string()
   .min(1, "must be 1–255 characters")
   .max(255, "must be 1–255 characters")
-  .meta({ example: "cus_ABC123" });
+  .meta({ examples: ["cus_ABC123"] });
 
 export const ZCustomerParams = z.strictObject({ customerRef: ZCustomerRef });
 

@@ -7,7 +7,7 @@ export const AGGREGATIONS = ["sum", "count", "max", "last", "unique_count"] as c
 export const ZMetric = z
   .string()
   .regex(METRIC_PATTERN, "must match ^[a-z][a-z0-9_.-]{0,63}$")
-  .meta({ example: "api_calls" });
+  .meta({ examples: ["api_calls"] });
 export const ZAggregation = z.enum(AGGREGATIONS).meta({
   description:
     "How events become a period's value: sum of quantities, count of events, max quantity, last quantity (latest event time), or count of distinct resourceId / meta[uniqueBy].",
@@ -54,7 +54,7 @@ export type UpdateMeterInput = z.infer<typeof ZUpdateMeterBody>;
 export const ZMeterParams = z.strictObject({ metric: ZMetric });
 
 export const ZMeter = z.object({
-  id: z.string().meta({ example: "mtr_4f0Xk2…" }),
+  id: z.string().meta({ examples: ["mtr_4f0Xk2…"] }),
   metric: z.string(),
   displayName: z.string(),
   aggregation: ZAggregation,

@@ -153,14 +153,15 @@ describe("usage history", () => {
     const t = await createTestTenant();
     await meter(t, { metric: "api_calls" });
     const base = { customerRef: "cus_H", metric: "api_calls" };
-    for (const q of [
+    const bad: Array<Record<string, string>> = [
       { ...base, from: iso(DAY0), to: iso(DAY0 + 42 * DAY), granularity: "hour" },
       { ...base, from: "2000-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", granularity: "day" },
       { ...base, from: iso(DAY0 + DAY), to: iso(DAY0), granularity: "day" },
       { ...base, from: iso(DAY0), to: iso(DAY0 + DAY), granularity: "minute" },
       { metric: "api_calls", from: iso(DAY0), to: iso(DAY0 + DAY) },
       { ...base, from: iso(DAY0) },
-    ]) {
+    ];
+    for (const q of bad) {
       const res = await getHistory(t, q);
       expect(res.status, JSON.stringify(q)).toBe(422);
       expect(res.body.error.code).toBe("validation_failed");

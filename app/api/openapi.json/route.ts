@@ -1,0 +1,10 @@
+import { buildOpenApiDocument } from "@/lib/openapi/build-openapi-document";
+
+export const dynamic = "force-dynamic";
+
+export function GET(req: Request): Response {
+  const doc = buildOpenApiDocument({ serverUrl: new URL(req.url).origin });
+  return Response.json(doc, {
+    headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" },
+  });
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
+import { ZCustomerRef } from "@/lib/customers/schemas";
+import { MAX_EVENTS_PER_REQUEST } from "@/lib/ingest/parse-ingest-request";
+import { MAX_META_BYTES } from "@/lib/ingest/validate-event";
+import { ZMetric } from "@/lib/meters/schemas";
+import type { ApiOperation } from "../registry";
+
+// The ingest route validates events by hand (lib/ingest/validate-event.ts) so that one bad
+// event is a per-event `rejected` result instead of a 422 for the batch; this schema
+// documents the same rules for clients.
+const ZQuantity = z
+  .union([z.number().min(0), z.string().regex(/^\d+(\.\d{1,6})?$/)])
+  .meta({ description: "Finite, ≥ 0, at most 6 decimal places; a JSON number or a decimal string." });
+
+export const ZIngestEvent = z.strictObject({
+  metric: ZMetric,
+  customerRef: ZCustomerRef,
+  quantity: ZQuantity,
+  ts: ZRfc3339.meta({ description: "Event time, RFC 3339 with offset, at most 5 minutes in the future." }),
+  idempotencyKey: z.string().min(1).max(255).optional().meta({
+    description:
+      "Per-tenant dedupe key. Without one, the server derives it from tenant, metric, customerRef, resourceId, ts (ms) and quantity, and returns it.",
+  }),
+  resourceId: z.string().min(1).max(255).nullable().optional(),
+  meta: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .meta({ description: `Free-form object, at most ${MAX_META_BYTES} bytes serialized.` }),
+  source: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .meta({ examples: ["sdk"] }),
+  tenantId: ZTenantIdField,
+});
+
+export const ZIngestRequest = z.strictObject({
+  events: z.array(ZIngestEvent).min(1).max(MAX_EVENTS_PER_REQUEST),
+  tenantId: ZTenantIdField,
+});
+
+const ZIngestResult = z.object({
+  index: z.number().int(),
+  idempotencyKey: z.string().nullable(),
+  status: z.enum(["accepted", "duplicate", "conflict", "rejected"]),
+  late: z
+    .literal(true)
+    .optional()
+    .meta({ description: "Past its period's lateness window: applied as an adjustment to the open period." }),
+  error: z
+    .object({
+      code: z.string().meta({ description: "validation_failed, ts_in_future, cap_exceeded or conflict." }),
+      message: z.string(),
+    })
+    .optional(),
+});
+
+export const ZIngestResponse = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  conflicts: z.number().int(),
+  rejected: z.number().int(),
+  requestId: z.string(),
+  results: z.array(ZIngestResult),
+});
+
+export const ingestOperations: ApiOperation[] = [
+  {
+    method: "post",
+    path: "/api/v1/events/ingest",
+    operationId: "ingestEvents",
+    tag: "Ingest",
+    summary: "Ingest usage events",
+    description:
+      "1–1000 events, body ≤ 1 MiB. A well-formed request answers 200 even if some events are refused: each event gets a result (`accepted`, `duplicate`, `conflict` or `rejected`). When the answer is sent the events are durable and the counters include them.",
+    scope: "events:write",
+    body: ZIngestRequest,
+    responses: { 200: { description: "Per-event results.", schema: ZIngestResponse } },
+    errors: [400, 413],
+  },
+];

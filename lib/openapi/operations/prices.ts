@@ -1,0 +1,52 @@
+import { ZPage, ZPaginationQuery } from "@/lib/api/pagination";
+import { ZCreatePriceBody, ZPrice, ZPriceParams, ZUpdatePriceBody } from "@/lib/pricing/schemas";
+import type { ApiOperation } from "../registry";
+
+export const priceOperations: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/v1/prices",
+    operationId: "listPrices",
+    tag: "Prices",
+    summary: "List prices",
+    scope: "admin",
+    query: ZPaginationQuery,
+    responses: { 200: { description: "A page of prices.", schema: ZPage(ZPrice) } },
+  },
+  {
+    method: "post",
+    path: "/api/v1/prices",
+    operationId: "createPrice",
+    tag: "Prices",
+    summary: "Create a price",
+    description:
+      "One price per metric, with Stripe's price fields and meanings (billing_scheme, unit_amount or unit_amount_decimal, tiers_mode, tiers, transform_quantity).",
+    scope: "admin",
+    body: ZCreatePriceBody,
+    responses: { 201: { description: "The created price.", schema: ZPrice } },
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/api/v1/prices/{id}",
+    operationId: "getPrice",
+    tag: "Prices",
+    summary: "Get a price",
+    scope: "admin",
+    pathParams: ZPriceParams,
+    responses: { 200: { description: "The price.", schema: ZPrice } },
+    errors: [404],
+  },
+  {
+    method: "patch",
+    path: "/api/v1/prices/{id}",
+    operationId: "updatePrice",
+    tag: "Prices",
+    summary: "Update a price",
+    scope: "admin",
+    pathParams: ZPriceParams,
+    body: ZUpdatePriceBody,
+    responses: { 200: { description: "The updated price.", schema: ZPrice } },
+    errors: [400, 404, 409],
+  },
+];

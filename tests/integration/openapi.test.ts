@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { GET as openapiRoute } from "@/app/api/openapi.json/route";
+import type { JsonSchema, OpenApiDocument } from "@/lib/openapi/build-openapi-document";
+import { callRoute } from "../helpers/route";
+import { routeFiles } from "../helpers/route-files";
+
+async function fetchDocument(): Promise<OpenApiDocument> {
+  const res = await callRoute(async (req: Request) => openapiRoute(req), { path: "/api/openapi.json" });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("application/json");
+  return res.body as OpenApiDocument;
+}
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
+
+function* walk(node: unknown, at: string): Generator<[string, Record<string, unknown>]> {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) yield* walk(node[i], `${at}/${i}`);
+  } else if (node && typeof node === "object") {
+    yield [at, node as Record<string, unknown>];
+    for (const [k, v] of Object.entries(node)) yield* walk(v, `${at}/${k}`);
+  }
+}
+
+function resolve(doc: OpenApiDocument, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let cur: unknown = doc;
+  for (const seg of ref.slice(2).split("/")) {
+    cur = (cur as Record<string, unknown> | undefined)?.[seg.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return cur;
+}
+
+describe("GET /api/openapi.json", () => {
+  it("serves an OpenAPI 3.1 document for this server without authentication", async () => {
+    const doc = await fetchDocument();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info.title).toBe("StripeMeter API");
+    expect(doc.servers).toEqual([{ url: "http://localhost" }]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerAuth"]);
+  });
+
+  it("describes every method of every app/api/v1 route file, and nothing that does not exist", async () => {
+    const doc = await fetchDocument();
+    const onDisk = routeFiles("app/api/v1").flatMap((r) => r.methods.map((m) => `${m.toLowerCase()} ${r.template}`));
+    const documented = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith("/api/v1/"))
+      .flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));
+    expect(onDisk.length).toBeGreaterThanOrEqual(15);
+    expect([...documented].sort()).toEqual([...onDisk].sort());
+  });
+
+  it("is structurally valid: unique operationIds, declared tags, matching path parameters, resolvable $refs", async () => {
+    const doc = await fetchDocument();
+    const tags = new Set(doc.tags.map((t) => t.name));
+    const ids = new Set<string>();
+    for (const [p, item] of Object.entries(doc.paths)) {
+      expect(p.startsWith("/")).toBe(true);
+      for (const [method, op] of Object.entries(item)) {
+        expect(HTTP_METHODS).toContain(method);
+        const o = op as {
+          operationId: string;
+          tags: string[];
+          parameters: Array<{ name: string; in: string; required: boolean; schema: JsonSchema }>;
+          responses: Record<string, unknown>;
+          security?: unknown[];
+        };
+        expect(ids.has(o.operationId), o.operationId).toBe(false);
+        ids.add(o.operationId);
+        for (const t of o.tags) expect(tags.has(t), t).toBe(true);
+        const templateParams = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+        const pathParams = o.parameters.filter((x) => x.in === "path");
+        expect(pathParams.map((x) => x.name).sort(), `${method} ${p}`).toEqual(templateParams);
+        for (const x of pathParams) expect(x.required).toBe(true);
+        for (const x of o.parameters) expect(["path", "query", "header", "cookie"]).toContain(x.in);
+        expect(Object.keys(o.responses).length).toBeGreaterThan(0);
+        for (const status of Object.keys(o.responses)) expect(status).toMatch(/^[1-5]\d\d$/);
+        if (p.startsWith("/api/v1/")) {
+          // API-key routes document the shared failures
+          for (const s of ["401", "403", "422", "429", "500"])
+            expect(o.responses[s], `${method} ${p} ${s}`).toBeDefined();
+          expect(o.security?.length).toBe(2);
+        }
+      }
+    }
+    for (const [at, node] of walk(doc, "#")) {
+      if (typeof node.$ref === "string") expect(resolve(doc, node.$ref), `${at} -> ${node.$ref}`).toBeDefined();
+    }
+  });
+
+  it("holds well-formed JSON Schema 2020-12 in every schema", async () => {
+    const doc = await fetchDocument();
+    const roots: Array<[string, unknown]> = Object.entries(doc.components.schemas).map(([k, v]) => [`schemas/${k}`, v]);
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(item)) {
+        for (const param of (op as { parameters: Array<{ name: string; schema: unknown }> }).parameters) {
+          roots.push([`${m} ${p} ${param.name}`, param.schema]);
+        }
+      }
+    }
+    for (const [name, root] of roots) {
+      for (const [at, node] of walk(root, name)) {
+        if (typeof node.type === "string") expect(JSON_TYPES.has(node.type), `${at}: ${node.type}`).toBe(true);
+        if (Array.isArray(node.type)) for (const t of node.type) expect(JSON_TYPES.has(t), at).toBe(true);
+        if (Array.isArray(node.required) && node.properties && typeof node.properties === "object") {
+          for (const r of node.required) expect(Object.keys(node.properties), `${at} requires ${r}`).toContain(r);
+        }
+        if (typeof node.pattern === "string") expect(() => new RegExp(node.pattern as string, "u")).not.toThrow();
+        expect(node.$schema, at).toBeUndefined();
+      }
+    }
+  });
+
+  it("documents request schemas exactly as the routes validate them", async () => {
+    const doc = await fetchDocument();
+    const s = doc.components.schemas;
+    expect(s.CreateMeterRequest).toMatchObject({ required: ["metric"], additionalProperties: false });
+    expect((s.CreateMeterRequest.properties as Record<string, JsonSchema>).aggregation).toMatchObject({
+      enum: ["sum", "count", "max", "last", "unique_count"],
+      default: "sum",
+    });
+    expect(s.IngestEventsRequest).toMatchObject({ required: ["events"], additionalProperties: false });
+    const events = (s.IngestEventsRequest.properties as Record<string, JsonSchema>).events;
+    expect(events).toMatchObject({ minItems: 1, maxItems: 1000 });
+    const list = doc.paths["/api/v1/events"].get as {
+      parameters: Array<{ name: string; required: boolean; schema: JsonSchema }>;
+    };
+    expect(list.parameters.map((p) => p.name)).toEqual([
+      "customerRef",
+      "metric",
+      "from",
+      "to",
+      "limit",
+      "cursor",
+      "tenantId",
+    ]);
+    expect(list.parameters.find((p) => p.name === "limit")?.schema).toMatchObject({
+      type: "integer",
+      minimum: 1,
+      maximum: 1000,
+      default: 100,
+    });
+    const history = doc.paths["/api/v1/usage/history"].get as {
+      parameters: Array<{ name: string; required: boolean }>;
+    };
+    expect(history.parameters.filter((p) => p.required).map((p) => p.name)).toEqual([
+      "customerRef",
+      "metric",
+      "from",
+      "to",
+    ]);
+    // answers may gain fields (API.md), so response models are open
+    expect(s.Meter.additionalProperties).toBeUndefined();
+    const exportOp = doc.paths["/api/v1/events/export"].get as { responses: Record<string, { content?: object }> };
+    expect(Object.keys(exportOp.responses["200"].content ?? {})).toEqual(["text/csv"]);
+    expect(doc.components.responses.RateLimited).toMatchObject({
+      headers: { "Retry-After": { schema: { type: "integer" } } },
+    });
+  });
+});
