@@ -62,6 +62,7 @@ export class PricingError extends Error {
 }
 
 const ZERO = new Decimal(0);
+const MINOR_TO_MAJOR = { 0: new Decimal(1), 2: new Decimal("0.01"), 3: new Decimal("0.001") } as const;
 
 function dec(value: string | null): Decimal {
   return value === null ? ZERO : new Decimal(value);
@@ -70,7 +71,8 @@ function dec(value: string | null): Decimal {
 /** "1234.5" minor units of usd -> "12.345 USD"; digits are never lost to a float. */
 export function formatMinorUnits(minor: Decimal, currency: string): string {
   const exp = currencyExponent(currency);
-  const major = minor.div(new Decimal(10).pow(exp));
+  // Multiplying by 10^-exp is exact and far cheaper than a 120-digit division.
+  const major = minor.mul(MINOR_TO_MAJOR[exp]);
   const fixed = major.decimalPlaces() < exp ? major.toFixed(exp) : major.toFixed();
   return `${fixed} ${currency.toUpperCase()}`;
 }

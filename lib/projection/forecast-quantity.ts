@@ -1,5 +1,11 @@
 import type { BillingPeriod } from "@/lib/billing/period";
-import { Decimal, decimalString } from "@/lib/pricing/decimal";
+import { Decimal as ExactDecimal } from "@/lib/pricing/decimal";
+
+// A forecast is an estimate: 40 significant digits are plenty, and divisions at the
+// billing-exact 120 digits would cost more than the rest of the projection.
+const Decimal = ExactDecimal.clone({ precision: 40 });
+type Decimal = InstanceType<typeof ExactDecimal>;
+const decimalString = (d: Decimal) => d.toFixed();
 
 export const TRAILING_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
