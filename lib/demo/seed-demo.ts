@@ -4,6 +4,7 @@ import { API_KEY_SCOPES, createApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { hashPassword } from "@/lib/users/password";
+import { seedDemoPrices } from "./seed-demo-prices";
 import { seedDemoUsage } from "./seed-demo-usage";
 
 export const DEMO_EMAIL = "demo@acme.test";
@@ -56,6 +57,7 @@ export async function seedDemo(): Promise<DemoInfo> {
     });
     user = await db.user.findUnique({ where: { email: DEMO_EMAIL }, include: { memberships: true } });
   }
+  await seedDemoPrices(tenantId);
   await seedDemoUsage(tenantId);
   // Retire the previous quick-start key so only the one printed now works.
   await db.apiKey.updateMany({

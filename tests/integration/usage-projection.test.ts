@@ -7,6 +7,7 @@ import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { calculatePrice } from "@/lib/pricing/calculate-price";
 import { ZPriceDefinition } from "@/lib/pricing/price-schema";
+import { ZUsageProjection } from "@/lib/openapi/operations/projection";
 import { projectUsage } from "@/lib/projection/project-usage";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
@@ -231,6 +232,8 @@ describe("usage projection", () => {
     const res = await project(t, { customerRef: "cus_http" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    // the answer is exactly what the OpenAPI document promises
+    expect(ZUsageProjection.strict().parse(res.body)).toBeTruthy();
     expect(res.body.period).toEqual({ start: period.start.toISOString(), end: period.end.toISOString() });
     expect(res.body.freshness.stalenessSeconds).toBe(0);
     const [line] = res.body.lineItems;
