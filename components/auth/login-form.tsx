@@ -33,7 +33,11 @@ export function LoginForm({
       return;
     }
     setPending(false);
-    setError("Incorrect email or password.");
+    setError(
+      res?.error === "TooManyAttempts"
+        ? "Too many failed attempts for this email. Try again in 15 minutes."
+        : "Incorrect email or password.",
+    );
   }
 
   return (

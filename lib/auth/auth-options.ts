@@ -3,8 +3,11 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
+import { isLoginLocked } from "@/lib/auth/login-throttle";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
+
+export const LOGIN_LOCKED_ERROR = "TooManyAttempts";
 
 function providers(): NextAuthOptions["providers"] {
   const list: NextAuthOptions["providers"] = [
@@ -13,6 +16,8 @@ function providers(): NextAuthOptions["providers"] {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials) {
+        // next-auth hands this message to the login page as `error`.
+        if (isLoginLocked((credentials?.email ?? "").trim().toLowerCase())) throw new Error(LOGIN_LOCKED_ERROR);
         const user = await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "");
         return user ? { id: user.id, email: user.email, name: user.name } : null;
       },

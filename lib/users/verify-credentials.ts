@@ -1,4 +1,5 @@
 import "server-only";
+import { clearLoginFailures, isLoginLocked, recordLoginFailure } from "@/lib/auth/login-throttle";
 import { db } from "@/lib/db/client";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -12,12 +13,18 @@ export async function verifyCredentials(
 ): Promise<{ id: string; email: string; name: string | null } | null> {
   const email = emailInput.trim().toLowerCase();
   if (!email || !password || Buffer.byteLength(password, "utf8") > 72) return null;
+  if (isLoginLocked(email)) return null;
   const user = await db.user.findUnique({ where: { email } });
   if (!user?.passwordHash) {
     dummyHash ??= hashPassword("not-a-real-password");
     await verifyPassword(password, await dummyHash);
+    recordLoginFailure(email);
     return null;
   }
-  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    recordLoginFailure(email);
+    return null;
+  }
+  clearLoginFailures(email);
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { buildAuthOptions, LOGIN_LOCKED_ERROR, oauthProviders } from "@/lib/auth/auth-options";
+import { LOGIN_THROTTLE } from "@/lib/auth/login-throttle";
+import { db } from "@/lib/db/client";
+import { verifyCredentials } from "@/lib/users/verify-credentials";
+import { createTestUser } from "../helpers/session";
+
+type Callbacks = NonNullable<ReturnType<typeof buildAuthOptions>["callbacks"]>;
+// biome-ignore lint/suspicious/noExplicitAny: next-auth's callback parameter types are wide unions
+const cb = (name: keyof Callbacks) => buildAuthOptions().callbacks![name] as (args: any) => Promise<any>;
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const k of ["GITHUB_ID", "GITHUB_SECRET", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"]) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+describe("next-auth options", () => {
+  it("offers only the credentials provider unless OAuth env vars are set", () => {
+    delete process.env.GITHUB_ID;
+    delete process.env.GOOGLE_CLIENT_ID;
+    expect(buildAuthOptions().providers.map((p) => p.id)).toEqual(["credentials"]);
+    expect(oauthProviders()).toEqual([]);
+    process.env.GITHUB_ID = "gh";
+    process.env.GITHUB_SECRET = "gh-secret";
+    process.env.GOOGLE_CLIENT_ID = "g";
+    process.env.GOOGLE_CLIENT_SECRET = "g-secret";
+    expect(buildAuthOptions().providers.map((p) => p.id)).toEqual(["credentials", "github", "google"]);
+    expect(oauthProviders().map((p) => p.id)).toEqual(["github", "google"]);
+  });
+
+  it("puts our user id in the token for a credentials sign-in", async () => {
+    const token = await cb("jwt")({ token: {}, user: { id: "usr_abc" }, account: { provider: "credentials" } });
+    expect(token.uid).toBe("usr_abc");
+  });
+
+  it("maps an OAuth sign-in to a local user (created on first sign-in) and refuses unverified Google emails", async () => {
+    const email = `oauth-${Date.now()}@example.test`;
+    const user: { id: string; email: string; name: string; uid?: string } = { id: "12345", email, name: "Ada" };
+    expect(await cb("signIn")({ user, account: { provider: "github" }, profile: {} })).toBe(true);
+    const local = await db.user.findUniqueOrThrow({ where: { email } });
+    const token = await cb("jwt")({ token: {}, user, account: { provider: "github" } });
+    expect(token.uid).toBe(local.id);
+    const unverified = { id: "999", email: `g-${email}`, name: "Eve" };
+    expect(
+      await cb("signIn")({ user: unverified, account: { provider: "google" }, profile: { email_verified: false } }),
+    ).toBe(false);
+    expect(await db.user.count({ where: { email: `g-${email}` } })).toBe(0);
+  });
+
+  it("locks password sign-in for an email after repeated failures, even with the right password", async () => {
+    const u = await createTestUser({ password: "right-password-1" });
+    for (let i = 0; i < LOGIN_THROTTLE.MAX_FAILURES; i++) {
+      expect(await verifyCredentials(u.email, `wrong-${i}`)).toBeNull();
+    }
+    expect(await verifyCredentials(u.email, "right-password-1")).toBeNull();
+    const credentials = buildAuthOptions().providers.find((p) => p.id === "credentials") as unknown as {
+      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
+    };
+    await expect(credentials.options.authorize({ email: u.email, password: "right-password-1" })).rejects.toThrow(
+      LOGIN_LOCKED_ERROR,
+    );
+  });
+});
