@@ -83,19 +83,31 @@ test("sign up, land in the console, create an API key that is shown once and wor
   await expect(page.getByTestId("stat-meters")).toHaveText("1");
   await expect(page.getByTestId("stat-keys")).toHaveText("1");
 
-  // Revoke: the key stops working.
+  // Rotate: a new secret is shown once, the old one stops working (within the key cache's few seconds).
   await page.getByRole("link", { name: "API keys", exact: true }).click();
   page.once("dialog", (d) => void d.accept());
-  await row.getByRole("button", { name: "Revoke" }).click();
-  await expect(row).toContainText("revoked");
-  await expect
-    .poll(
-      async () => (await request.get("/api/v1/meters", { headers: { authorization: `Bearer ${secret}` } })).status(),
-      {
-        timeout: 15_000,
-      },
-    )
-    .toBe(401);
+  await row.getByRole("button", { name: "Rotate" }).click();
+  await expect(page.getByTestId("new-key-secret")).toHaveText(/^sm_test_[0-9A-Za-z]{22}$/);
+  const rotated = (await page.getByTestId("new-key-secret").textContent())!.trim();
+  expect(rotated).not.toBe(secret);
+  const statusWith = async (key: string) =>
+    (await request.get("/api/v1/meters", { headers: { authorization: `Bearer ${key}` } })).status();
+  await expect.poll(() => statusWith(secret), { timeout: 15_000 }).toBe(401);
+  expect(await statusWith(rotated)).toBe(200);
+
+  // Revoke the replacement: it stops working too.
+  const activeRow = page.locator("[data-key-id]").filter({ hasText: `${rotated.slice(0, 14)}…` });
+  page.once("dialog", (d) => void d.accept());
+  await activeRow.getByRole("button", { name: "Revoke" }).click();
+  await expect(activeRow).toContainText("revoked");
+  await expect.poll(() => statusWith(rotated), { timeout: 15_000 }).toBe(401);
+  await page.screenshot({ path: `${SHOTS}/keys-rotated-revoked.png`, fullPage: true });
+
+  // Sign out: back to /login, and the console is closed again.
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await page.waitForURL("**/login");
+  await page.goto("/keys");
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) => {
