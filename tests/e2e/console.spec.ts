@@ -100,6 +100,7 @@ test("sign up, land in the console, create an API key that is shown once and wor
   page.once("dialog", (d) => void d.accept());
   await activeRow.getByRole("button", { name: "Revoke" }).click();
   await expect(activeRow).toContainText("revoked");
+  await expect(page.getByTestId("new-key-banner")).toHaveCount(0);
   await expect.poll(() => statusWith(rotated), { timeout: 15_000 }).toBe(401);
   await page.screenshot({ path: `${SHOTS}/keys-rotated-revoked.png`, fullPage: true });
 

@@ -25,7 +25,7 @@ export function ApiKeysPanel({
   const router = useRouter();
   const [creating, setCreating] = useState(false);
   // The secret lives only in this component's memory: a reload forgets it for good.
-  const [fresh, setFresh] = useState<{ name: string; key: string } | null>(null);
+  const [fresh, setFresh] = useState<{ id: string; name: string; key: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,13 +38,15 @@ export function ApiKeysPanel({
     setBusy(id);
     setError(null);
     try {
-      const res = await apiFetch<{ name: string; key?: string }>(
+      const res = await apiFetch<{ id: string; name: string; key?: string }>(
         `/api/console/keys/${encodeURIComponent(id)}/${action}`,
         {
           method: "POST",
         },
       );
-      if (action === "rotate" && res.key) setFresh({ name: res.name, key: res.key });
+      if (action === "rotate" && res.key) setFresh({ id: res.id, name: res.name, key: res.key });
+      // A secret that no longer works is not worth copying.
+      else if (fresh?.id === id) setFresh(null);
       router.refresh();
     } catch (err) {
       setError(err instanceof ApiRequestError ? err.message : `Could not ${action} the key.`);

@@ -17,7 +17,7 @@ export function CreateKeyForm({
   onCancel,
 }: {
   scopes: readonly string[];
-  onCreated: (created: { name: string; key: string }) => void;
+  onCreated: (created: { id: string; name: string; key: string }) => void;
   onCancel: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +30,7 @@ export function CreateKeyForm({
     setPending(true);
     setError(null);
     try {
-      const created = await apiFetch<{ name: string; key: string }>("/api/console/keys", {
+      const created = await apiFetch<{ id: string; name: string; key: string }>("/api/console/keys", {
         method: "POST",
         body: {
           name: String(form.get("name") ?? ""),
