@@ -9,6 +9,7 @@ const steps: Array<[string, string]> = [
   ["migrations match schema", "npx tsx scripts/check-migrations.ts"],
   ["unit + integration tests", "npx vitest run"],
   ["production build", "npx next build"],
+  ["crash test (kill -9 next start under load)", "npx tsx tests/crash/ingest-crash.ts"],
   ["end-to-end tests (Chromium)", "npx playwright test"],
 ];
 
