@@ -142,15 +142,44 @@ async function writeBatch(
   events: ValidEvent[],
   nowMs: number,
 ): Promise<Map<string, { hash: string; late: boolean; inserted: boolean }>> {
-  const tenant = await client.query<{ lateness_window_hours: number }>(
-    "SELECT lateness_window_hours FROM tenants WHERE id = $1",
-    [tenantId],
+  const metrics = [...new Set(events.map((e) => e.metric))];
+  const refs = [...new Set(events.map((e) => e.customerRef))];
+  // One round trip for the tenant's lateness window, the meters and the customers.
+  const lookup = await client.query<{
+    kind: "t" | "m" | "c";
+    k: string | null;
+    a: string | null;
+    b: string | null;
+    c: string | null;
+    anchor: Date | null;
+  }>(
+    `SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c, NULL::timestamptz AS anchor
+       FROM tenants WHERE id = $1
+     UNION ALL
+     SELECT 'm', metric, id, aggregation::text, unique_by, NULL FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
+     UNION ALL
+     SELECT 'c', customer_ref, NULL, NULL, NULL, billing_anchor FROM customers
+       WHERE tenant_id = $1 AND customer_ref = ANY($3::text[])`,
+    [tenantId, metrics, refs],
   );
-  if (tenant.rowCount === 0) throw new ApiError({ code: "not_found", message: "Tenant not found." });
-  const windowMs = tenant.rows[0].lateness_window_hours * 3_600_000;
-
-  const meters = await ensureMeters(client, tenantId, [...new Set(events.map((e) => e.metric))]);
-  const anchors = await ensureCustomers(client, tenantId, [...new Set(events.map((e) => e.customerRef))]);
+  let windowHours: number | null = null;
+  const foundMeters = new Map<string, MeterRow>();
+  const foundAnchors = new Map<string, Date | null>();
+  for (const r of lookup.rows) {
+    if (r.kind === "t") windowHours = Number(r.a);
+    else if (r.kind === "m")
+      foundMeters.set(r.k as string, {
+        metric: r.k as string,
+        id: r.a as string,
+        aggregation: r.b as AggregationKind,
+        unique_by: r.c,
+      });
+    else foundAnchors.set(r.k as string, r.anchor);
+  }
+  if (windowHours === null) throw new ApiError({ code: "not_found", message: "Tenant not found." });
+  const windowMs = windowHours * 3_600_000;
+  const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
+  const anchors = await ensureCustomers(client, tenantId, refs, foundAnchors);
 
   const now = new Date(nowMs);
   const openPeriods = new Map<string, BillingPeriod>();
@@ -224,11 +253,14 @@ async function writeBatch(
   return state;
 }
 
-async function ensureMeters(client: PgClient, tenantId: string, metrics: string[]): Promise<Map<string, MeterRow>> {
+async function ensureMeters(
+  client: PgClient,
+  tenantId: string,
+  metrics: string[],
+  byMetric: Map<string, MeterRow>,
+): Promise<Map<string, MeterRow>> {
   const sql = `SELECT id, metric, aggregation::text AS aggregation, unique_by FROM meters
     WHERE tenant_id = $1 AND metric = ANY($2::text[])`;
-  const found = await client.query<MeterRow>(sql, [tenantId, metrics]);
-  const byMetric = new Map(found.rows.map((m) => [m.metric, m]));
   const absent = metrics.filter((m) => !byMetric.has(m)).sort(compareKeys);
   if (absent.length > 0) {
     // API.md: an event for a metric with no meter creates a `sum` meter.
@@ -245,11 +277,14 @@ async function ensureMeters(client: PgClient, tenantId: string, metrics: string[
   return byMetric;
 }
 
-async function ensureCustomers(client: PgClient, tenantId: string, refs: string[]): Promise<Map<string, Date | null>> {
+async function ensureCustomers(
+  client: PgClient,
+  tenantId: string,
+  refs: string[],
+  anchors: Map<string, Date | null>,
+): Promise<Map<string, Date | null>> {
   const sql = `SELECT customer_ref, billing_anchor FROM customers
     WHERE tenant_id = $1 AND customer_ref = ANY($2::text[])`;
-  const found = await client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, refs]);
-  const anchors = new Map(found.rows.map((c) => [c.customer_ref, c.billing_anchor]));
   const absent = refs.filter((r) => !anchors.has(r)).sort(compareKeys);
   if (absent.length > 0) {
     await client.query(
