@@ -1,9 +1,9 @@
 import "server-only";
-import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { getPgPool } from "@/lib/db/pg-pool";
+import { formatDecimal } from "@/lib/ingest/normalize";
 import { csvCell, csvRow } from "./csv";
-import { type EventFilter, eventWhere } from "./list-events";
-import type { EventRow } from "./schemas";
+import { type EventFilter, eventConditions } from "./list-events";
+import { EVENT_COLUMNS_SQL, type EventRow } from "./schemas";
 
 export const EXPORT_PAGE_SIZE = 1000;
 
@@ -24,17 +24,17 @@ export const EXPORT_COLUMNS = [
 
 function eventCsvRow(e: EventRow): string {
   return csvRow([
-    csvCell(e.id.toString(), { text: false }),
+    csvCell(e.id, { text: false }),
     csvCell(e.ts.toISOString(), { text: false }),
-    csvCell(e.receivedAt.toISOString(), { text: false }),
+    csvCell(e.received_at.toISOString(), { text: false }),
     csvCell(e.metric),
-    csvCell(e.customerRef),
-    csvCell(e.quantity.toFixed(), { text: false }),
-    csvCell(e.idempotencyKey),
-    csvCell(e.resourceId),
+    csvCell(e.customer_ref),
+    csvCell(formatDecimal(e.quantity), { text: false }),
+    csvCell(e.idempotency_key),
+    csvCell(e.resource_id),
     csvCell(e.source),
     csvCell(e.late, { text: false }),
-    csvCell(e.periodStart.toISOString(), { text: false }),
+    csvCell(e.period_start.toISOString(), { text: false }),
     csvCell(e.meta == null ? null : JSON.stringify(e.meta)),
   ]);
 }
@@ -46,8 +46,8 @@ function eventCsvRow(e: EventRow): string {
  */
 export function exportEventsCsv(filter: EventFilter & { from: string; to: string }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const base = eventWhere(filter);
-  let after: { ts: Date; id: bigint } | null = null;
+  const { conditions, params } = eventConditions(filter);
+  let after: { ts: Date; id: string } | null = null;
   let headerSent = false;
   let done = false;
   return new ReadableStream<Uint8Array>(
@@ -62,20 +62,19 @@ export function exportEventsCsv(filter: EventFilter & { from: string; to: string
           controller.close();
           return;
         }
-        const where: Prisma.EventWhereInput = after
-          ? {
-              AND: [
-                base,
-                { ts: { gte: after.ts } },
-                { OR: [{ ts: { gt: after.ts } }, { ts: after.ts, id: { gt: after.id } }] },
-              ],
-            }
-          : base;
-        const rows = await db.event.findMany({
-          where,
-          orderBy: [{ ts: "asc" }, { id: "asc" }],
-          take: EXPORT_PAGE_SIZE,
-        });
+        const where = [...conditions];
+        const values = [...params];
+        if (after) {
+          values.push(after.ts, after.id);
+          const t = `$${values.length - 1}`;
+          where.push(`ts >= ${t}`, `(ts, id) > (${t}, $${values.length}::bigint)`);
+        }
+        values.push(EXPORT_PAGE_SIZE);
+        const { rows } = await getPgPool().query<EventRow>(
+          `SELECT ${EVENT_COLUMNS_SQL} FROM events WHERE ${where.join(" AND ")}
+           ORDER BY ts ASC, id ASC LIMIT $${values.length}`,
+          values,
+        );
         if (rows.length < EXPORT_PAGE_SIZE) done = true;
         const last = rows[rows.length - 1];
         if (last) after = { ts: last.ts, id: last.id };

@@ -1,11 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { decodeCursor, toPage } from "@/lib/api/pagination";
-import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { type LedgerEventDto, toLedgerEventDto } from "./schemas";
+import { getPgPool } from "@/lib/db/pg-pool";
+import { EVENT_COLUMNS_SQL, type EventRow, type LedgerEventDto, toLedgerEventDto } from "./schemas";
 
-const ZEventCursor = z.object({ t: z.iso.datetime(), i: z.string().regex(/^\d{1,20}$/) });
+const ZEventCursor = z.object({ t: z.iso.datetime(), i: z.string().regex(/^\d{1,19}$/) });
 
 export interface EventFilter {
   tenantId: string;
@@ -15,36 +14,44 @@ export interface EventFilter {
   to?: string;
 }
 
-export function eventWhere(f: EventFilter): Prisma.EventWhereInput {
-  const ts: Prisma.DateTimeFilter = {};
-  if (f.from) ts.gte = new Date(f.from);
-  if (f.to) ts.lt = new Date(f.to);
-  return {
-    tenantId: f.tenantId,
-    ...(f.customerRef !== undefined ? { customerRef: f.customerRef } : {}),
-    ...(f.metric !== undefined ? { metric: f.metric } : {}),
-    ...(f.from || f.to ? { ts } : {}),
+/** WHERE conditions and parameters for a filter; always scoped to the tenant first. */
+export function eventConditions(f: EventFilter): { conditions: string[]; params: unknown[] } {
+  const params: unknown[] = [f.tenantId];
+  const conditions = ["tenant_id = $1"];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
   };
+  if (f.customerRef !== undefined) add((n) => `customer_ref = ${n}`, f.customerRef);
+  if (f.metric !== undefined) add((n) => `metric = ${n}`, f.metric);
+  if (f.from) add((n) => `ts >= ${n}`, new Date(f.from));
+  if (f.to) add((n) => `ts < ${n}`, new Date(f.to));
+  return { conditions, params };
 }
 
 /**
  * The tenant's ledger, newest event time first. Keyset pagination on (ts, id): rows
  * inserted while a client pages never shift or duplicate the rows it has not seen yet.
+ * Plain SQL through the pg pool: this is a hot read path, and the plan is a backward scan
+ * of (tenant_id, ts) or (tenant_id, customer_ref, ts) that stops after limit + 1 rows.
  */
 export async function listEvents(
   opts: EventFilter & { limit: number; cursor?: string },
 ): Promise<{ data: LedgerEventDto[]; nextCursor: string | null }> {
-  const and: Prisma.EventWhereInput[] = [eventWhere(opts)];
+  const { conditions, params } = eventConditions(opts);
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor, ZEventCursor);
-    const t = new Date(c.t);
-    // The redundant `ts <= t` gives the planner an index range on (tenant_id, ts).
-    and.push({ ts: { lte: t } }, { OR: [{ ts: { lt: t } }, { ts: t, id: { lt: BigInt(c.i) } }] });
+    params.push(new Date(c.t), c.i);
+    const t = `$${params.length - 1}`;
+    const i = `$${params.length}::bigint`;
+    // `ts <= t` is implied by the row comparison but gives the planner an index range.
+    conditions.push(`ts <= ${t}`, `(ts, id) < (${t}, ${i})`);
   }
-  const rows = await db.event.findMany({
-    where: { AND: and },
-    orderBy: [{ ts: "desc" }, { id: "desc" }],
-    take: opts.limit + 1,
-  });
-  return toPage(rows, opts.limit, toLedgerEventDto, (r) => ({ t: r.ts.toISOString(), i: r.id.toString() }));
+  params.push(opts.limit + 1);
+  const { rows } = await getPgPool().query<EventRow>(
+    `SELECT ${EVENT_COLUMNS_SQL} FROM events WHERE ${conditions.join(" AND ")}
+     ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return toPage(rows, opts.limit, toLedgerEventDto, (r) => ({ t: r.ts.toISOString(), i: r.id }));
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/api/pagination";
 import { ZDecimalString, ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
 import { ZCustomerRef } from "@/lib/customers/schemas";
+import { formatDecimal } from "@/lib/ingest/normalize";
 import { ZMetric } from "@/lib/meters/schemas";
 
 const rangeMessage = { path: ["to"], message: "must be after from" };
@@ -47,34 +48,38 @@ export const ZLedgerEvent = z.object({
 });
 export type LedgerEventDto = z.infer<typeof ZLedgerEvent>;
 
+/** A row of `EVENT_COLUMNS_SQL` as node-postgres returns it. */
 export interface EventRow {
-  id: bigint;
-  idempotencyKey: string;
+  id: string;
+  idempotency_key: string;
   metric: string;
-  customerRef: string;
-  quantity: { toFixed(): string };
+  customer_ref: string;
+  quantity: string;
   ts: Date;
-  receivedAt: Date;
-  resourceId: string | null;
-  meta: unknown;
+  received_at: Date;
+  resource_id: string | null;
+  meta: Record<string, unknown> | null;
   source: string | null;
-  periodStart: Date;
+  period_start: Date;
   late: boolean;
 }
 
+export const EVENT_COLUMNS_SQL = `id::text AS id, idempotency_key, metric, customer_ref, quantity::text AS quantity, ts,
+  received_at, resource_id, meta, source, period_start, late`;
+
 export function toLedgerEventDto(row: EventRow): LedgerEventDto {
   return {
-    id: row.id.toString(),
-    idempotencyKey: row.idempotencyKey,
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
     metric: row.metric,
-    customerRef: row.customerRef,
-    quantity: row.quantity.toFixed(),
+    customerRef: row.customer_ref,
+    quantity: formatDecimal(row.quantity),
     ts: row.ts.toISOString(),
-    receivedAt: row.receivedAt.toISOString(),
-    resourceId: row.resourceId,
-    meta: (row.meta ?? null) as Record<string, unknown> | null,
+    receivedAt: row.received_at.toISOString(),
+    resourceId: row.resource_id,
+    meta: row.meta,
     source: row.source,
-    periodStart: row.periodStart.toISOString(),
+    periodStart: row.period_start.toISOString(),
     late: row.late,
   };
 }
