@@ -5,6 +5,9 @@
 //   SM_PG_PORT=54364 SM_PG_DATA=$PWD/.data/pg-pricing BENCH_PORT=3401 NEXT_DIST_DIR=.next-pricing \
 //     npm run bench:projection
 //
+// BENCH_APP_DIR runs `next start` from another checkout (e.g. a `git archive HEAD` copy built
+// there), so a build of the committed tree can be measured while the working tree changes.
+//
 // Knobs: BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 4),
 // BENCH_EVENTS_PER_METRIC (target customer, default 500), BENCH_NOISE_CUSTOMERS (default 50).
 // Rate limiting is switched off in the server under test (RATE_LIMIT_RPS=0): this measures latency.
@@ -33,6 +36,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const PORT = Number(process.env.BENCH_PORT ?? 3401);
 const DIST = process.env.NEXT_DIST_DIR ?? ".next-pricing";
+const APP_DIR = path.resolve(process.env.BENCH_APP_DIR ?? ".");
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const EVENTS_PER_METRIC = Number(process.env.BENCH_EVENTS_PER_METRIC ?? 500);
@@ -140,8 +144,9 @@ try {
 
   server = spawn(
     process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)],
+    [path.join(APP_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)],
     {
+      cwd: APP_DIR,
       stdio: ["ignore", "ignore", "inherit"],
       env: {
         ...process.env,

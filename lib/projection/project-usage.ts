@@ -57,46 +57,56 @@ interface LineRow {
   aggregation: string | null;
   unit: string | null;
   value: string | null;
-  price_id: string | null;
-  currency: string | null;
-  billing_scheme: string | null;
+  price: PriceRow | null;
+}
+
+interface PriceRow {
+  id: string;
+  currency: string;
+  billing_scheme: string;
   unit_amount_decimal: string | null;
   tiers_mode: string | null;
   tiers: unknown;
   transform_quantity: unknown;
-  active: boolean | null;
-  source: string | null;
+  active: boolean;
+  source: string;
 }
 
-// One row per metric that has a counter in the period or a price: meters ⟕ counters
-// (point lookups on the counters PK) full-joined with the tenant's prices.
-const LINES_SQL = `
-  WITH usage AS (
-    SELECT m.metric, m.aggregation::text AS aggregation, m.unit, c.value::text AS value
-    FROM meters m
-    LEFT JOIN counters c ON c.tenant_id = m.tenant_id AND c.meter_id = m.id
-      AND c.customer_ref = $2 AND c.period_start = $3
-    WHERE m.tenant_id = $1
-  ), price AS (
-    SELECT id, metric, currency, billing_scheme, unit_amount_decimal::text AS unit_amount_decimal, tiers_mode,
-           tiers, transform_quantity, active, source::text AS source
-    FROM prices WHERE tenant_id = $1
-  )
-  SELECT coalesce(u.metric, p.metric) AS metric, u.aggregation, u.unit, u.value,
-         p.id AS price_id, p.currency, p.billing_scheme, p.unit_amount_decimal, p.tiers_mode, p.tiers,
-         p.transform_quantity, p.active, p.source
-  FROM usage u FULL JOIN price p ON p.metric = u.metric
-  WHERE u.value IS NOT NULL OR p.id IS NOT NULL
-  ORDER BY 1`;
+interface Snapshot {
+  customer: { anchor: string | null } | null;
+  meters: Array<{ id: string; metric: string; aggregation: string; unit: string | null }>;
+  counters: Array<{ meter_id: string; period_start: string; value: string }>;
+  prices: Array<PriceRow & { metric: string }>;
+  trailing: Array<{ metric: string; period_start: string; quantity: string; events: string }>;
+}
 
-// Trailing-window usage per metric from the ledger, bounded to ≤ 7 days of one customer
-// and served by the events (tenant_id, customer_ref, ts) index: its cost grows with that
-// customer's last-7-days event count, not with the size of the ledger.
-const TRAILING_SQL = `
-  SELECT metric, coalesce(sum(quantity), 0)::text AS quantity, count(*)::text AS events
-  FROM events
-  WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3 AND ts <= $4 AND period_start = $5
-  GROUP BY metric`;
+const DAY_MS = 24 * 60 * 60 * 1000;
+// A monthly period is at most 31 days long, so the open period started within this span.
+const PERIOD_LOOKBACK_MS = 32 * DAY_MS;
+
+// Everything a projection reads, in one round trip (the period depends on the customer's
+// anchor, so counters and ledger rows of the last two possible periods are fetched and
+// the open period is picked in code):
+// - counters: the counters (tenant_id, customer_ref, period_start) index, ≤ 2 rows per meter;
+// - trailing: the ledger, bounded to 7 days of one customer on the events
+//   (tenant_id, customer_ref, ts) index — its cost follows that customer's last-7-days event
+//   count, never the size of the ledger. Numerics travel as text to stay exact.
+const SNAPSHOT_SQL = `
+  SELECT
+    (SELECT json_build_object('anchor', billing_anchor) FROM customers
+      WHERE tenant_id = $1 AND customer_ref = $2) AS customer,
+    (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'aggregation', aggregation::text, 'unit', unit)), '[]')
+      FROM meters WHERE tenant_id = $1) AS meters,
+    (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', value::text)), '[]')
+      FROM counters WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS counters,
+    (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'currency', currency,
+        'billing_scheme', billing_scheme, 'unit_amount_decimal', unit_amount_decimal::text, 'tiers_mode', tiers_mode,
+        'tiers', tiers, 'transform_quantity', transform_quantity, 'active', active, 'source', source::text)), '[]')
+      FROM prices WHERE tenant_id = $1) AS prices,
+    (SELECT coalesce(json_agg(t), '[]') FROM (
+        SELECT metric, period_start, sum(quantity)::text AS quantity, count(*)::text AS events
+        FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5 AND ts <= $4
+        GROUP BY metric, period_start) t) AS trailing`;
 
 function sumInts(values: number[]): number {
   const total = values.reduce((acc, v) => acc.add(v), new Decimal(0));
@@ -107,8 +117,7 @@ function sumInts(values: number[]): number {
 /** The most used currency among the priced lines (ties: first by metric). */
 function dominantCurrency(rows: LineRow[]): string | null {
   const counts = new Map<string, number>();
-  for (const r of rows)
-    if (r.price_id && r.active && r.currency) counts.set(r.currency, (counts.get(r.currency) ?? 0) + 1);
+  for (const r of rows) if (r.price?.active) counts.set(r.price.currency, (counts.get(r.price.currency) ?? 0) + 1);
   let best: string | null = null;
   for (const [c, n] of counts) if (best === null || n > counts.get(best)!) best = c;
   return best;
@@ -125,30 +134,40 @@ export async function projectUsage(opts: {
   now?: Date;
 }): Promise<UsageProjection> {
   const now = opts.now ?? new Date();
-  const pool = getPgPool();
-  const customer = await pool.query<{ billing_anchor: Date | null }>(
-    "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
-    [opts.tenantId, opts.customerRef],
-  );
-  if (customer.rowCount === 0) {
+  const { rows } = await getPgPool().query<Snapshot>(SNAPSHOT_SQL, [
+    opts.tenantId,
+    opts.customerRef,
+    new Date(now.getTime() - PERIOD_LOOKBACK_MS),
+    now,
+    new Date(now.getTime() - TRAILING_WINDOW_MS),
+  ]);
+  const snap = rows[0];
+  if (!snap.customer) {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
   }
-  const period = periodFor(now, customer.rows[0].billing_anchor);
-  const windowStart = new Date(Math.max(period.start.getTime(), now.getTime() - TRAILING_WINDOW_MS));
-  const [lines, trailing] = await Promise.all([
-    pool.query<LineRow>(LINES_SQL, [opts.tenantId, opts.customerRef, period.start]),
-    pool.query<{ metric: string; quantity: string; events: string }>(TRAILING_SQL, [
-      opts.tenantId,
-      opts.customerRef,
-      windowStart,
-      now,
-      period.start,
-    ]),
-  ]);
-  const trailingBy = new Map(trailing.rows.map((r) => [r.metric, r]));
-  const currency = dominantCurrency(lines.rows);
+  const period = periodFor(now, snap.customer.anchor === null ? null : new Date(snap.customer.anchor));
+  const inPeriod = (ts: string) => new Date(ts).getTime() === period.start.getTime();
 
-  const lineItems = lines.rows.map((row): ProjectionLineItem => {
+  const valueByMeter = new Map(snap.counters.filter((c) => inPeriod(c.period_start)).map((c) => [c.meter_id, c.value]));
+  // Ledger rows of the open period within the last 7 days: ts ≥ max(period start, now − 7 d).
+  const trailingBy = new Map(snap.trailing.filter((t) => inPeriod(t.period_start)).map((t) => [t.metric, t]));
+  const priceBy = new Map(snap.prices.map((p) => [p.metric, p]));
+  const lines = new Map<string, LineRow>();
+  for (const m of snap.meters) {
+    const value = valueByMeter.get(m.id) ?? null;
+    const price = priceBy.get(m.metric) ?? null;
+    if (value !== null || price !== null)
+      lines.set(m.metric, { metric: m.metric, aggregation: m.aggregation, unit: m.unit, value, price });
+  }
+  // A price may be defined before the metric's first event creates its meter.
+  for (const p of snap.prices) {
+    if (!lines.has(p.metric))
+      lines.set(p.metric, { metric: p.metric, aggregation: null, unit: null, value: null, price: p });
+  }
+  const ordered = [...lines.values()].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  const currency = dominantCurrency(ordered);
+
+  const lineItems = ordered.map((row): ProjectionLineItem => {
     const value = new Decimal(row.value ?? "0");
     const t = trailingBy.get(row.metric);
     const trailingQuantity = new Decimal(row.aggregation === "count" ? (t?.events ?? "0") : (t?.quantity ?? "0"));
@@ -164,7 +183,7 @@ export async function projectUsage(opts: {
       aggregation: row.aggregation,
       unit: row.unit,
       quantity: decimalString(value),
-      currency: row.currency,
+      currency: row.price?.currency ?? null,
       projectedQuantity: decimalString(projectedQuantity),
       forecast,
     };
@@ -176,26 +195,27 @@ export async function projectUsage(opts: {
       reason,
       pricing: null,
     });
-    if (!row.price_id) {
+    const price = row.price;
+    if (!price) {
       return unpriced("no_price", `Metric "${row.metric}" has no price; define one with POST /api/v1/prices.`);
     }
-    if (!row.active) return unpriced("price_inactive", `The price of metric "${row.metric}" is inactive.`);
-    if (row.currency !== currency) {
+    if (!price.active) return unpriced("price_inactive", `The price of metric "${row.metric}" is inactive.`);
+    if (price.currency !== currency) {
       return unpriced(
         "currency_mismatch",
-        `The price of "${row.metric}" is in ${row.currency}, the customer's other prices in ${currency}; Stripe bills one currency per subscription.`,
+        `The price of "${row.metric}" is in ${price.currency}, the customer's other prices in ${currency}; Stripe bills one currency per subscription.`,
       );
     }
     if (value.isNegative()) {
       return unpriced("negative_quantity", `The usage of "${row.metric}" is negative after adjustments.`);
     }
     const definition = rowToDefinition({
-      currency: row.currency!,
-      billingScheme: row.billing_scheme ?? "per_unit",
-      unitAmountDecimal: row.unit_amount_decimal,
-      tiersMode: row.tiers_mode,
-      tiers: row.tiers,
-      transformQuantity: row.transform_quantity,
+      currency: price.currency,
+      billingScheme: price.billing_scheme,
+      unitAmountDecimal: price.unit_amount_decimal,
+      tiersMode: price.tiers_mode,
+      tiers: price.tiers,
+      transformQuantity: price.transform_quantity,
     });
     try {
       const soFar = calculatePrice(definition, value);
@@ -205,8 +225,8 @@ export async function projectUsage(opts: {
         amount: soFar.amount,
         projectedAmount: projected.amount,
         pricing: {
-          priceId: row.price_id,
-          source: row.source ?? "local",
+          priceId: price.id,
+          source: price.source,
           billing_scheme: definition.billing_scheme,
           tiers_mode: definition.tiers_mode,
           transform_quantity: definition.transform_quantity,
