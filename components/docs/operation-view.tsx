@@ -1,5 +1,5 @@
 import type { JsonSchema } from "@/lib/openapi/build-openapi-document";
-import { InlineMarkdown } from "./inline-markdown";
+import { codeSpans, InlineMarkdown } from "./inline-markdown";
 import { SchemaView, TypeLabel } from "./schema-view";
 
 export interface DocOperation {
@@ -115,7 +115,7 @@ export function OperationView({
                 >
                   {status}
                 </code>
-                <span className="text-zinc-700 dark:text-zinc-300">{description}</span>
+                <span className="text-zinc-700 dark:text-zinc-300">{description ? codeSpans(description) : null}</span>
                 {content ? (
                   <span className="text-zinc-500">
                     {content[0] === "application/json" ? <TypeLabel schema={content[1].schema} /> : content[0]}
