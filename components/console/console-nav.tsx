@@ -31,6 +31,12 @@ export function ConsoleNav() {
           </Link>
         );
       })}
+      <Link
+        href="/docs"
+        className="whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-zinc-600 transition hover:bg-zinc-100 hover:text-zinc-900 md:mt-4 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100"
+      >
+        API reference ↗
+      </Link>
     </nav>
   );
 }

@@ -128,6 +128,9 @@ test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) 
   await page.getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page.getByTestId("audit-rows")).toContainText("demo.seeded");
   await page.screenshot({ path: `${SHOTS}/audit-log-dark.png`, fullPage: true });
+  await page.getByRole("link", { name: "API reference ↗", exact: true }).click();
+  await page.waitForURL("**/docs");
+  await expect(page.getByText("/api/v1/events/ingest").first()).toBeVisible();
 });
 
 test("team: invite an unknown email, add an existing user, change their role", async ({ page, request }) => {
