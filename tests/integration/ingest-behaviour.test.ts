@@ -65,24 +65,28 @@ describe("idempotency", () => {
 
   it("derives a deterministic key from tenant, metric, customer, resource, ms timestamp and normalized quantity", async () => {
     const t = await createTestTenant();
+    // an hour ago, whole seconds, so the same instant can be written with an offset and µs
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const z = at.toISOString();
+    const plusOne = new Date(at.getTime() + 3_600_000).toISOString().replace(".000Z", ".000400+01:00");
     const first = await postIngest(t.apiKey, {
-      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r1" })],
+      events: [ev({ quantity: 1.5, ts: z, resourceId: "r1" })],
     });
     const key = first.body.results[0].idempotencyKey;
     expect(key).toMatch(/^drv_[A-Za-z0-9_-]{43}$/);
     // the same event written differently is a retry: "1.500" = 1.5, +01:00 offset = Z, extra µs dropped
     const retry = await postIngest(t.apiKey, {
-      events: [ev({ quantity: "1.500", ts: "2026-11-01T11:00:00.000400+01:00", resourceId: "r1" })],
+      events: [ev({ quantity: "1.500", ts: plusOne, resourceId: "r1" })],
     });
     expect(retry.body.results[0]).toEqual({ index: 0, idempotencyKey: key, status: "duplicate" });
     const otherResource = await postIngest(t.apiKey, {
-      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r2" })],
+      events: [ev({ quantity: 1.5, ts: z, resourceId: "r2" })],
     });
     expect(otherResource.body.results[0].status).toBe("accepted");
     expect(otherResource.body.results[0].idempotencyKey).not.toBe(key);
     const other = await createTestTenant();
     const otherTenant = await postIngest(other.apiKey, {
-      events: [ev({ quantity: 1.5, ts: "2026-11-01T10:00:00.000Z", resourceId: "r1" })],
+      events: [ev({ quantity: 1.5, ts: z, resourceId: "r1" })],
     });
     expect(otherTenant.body.results[0].idempotencyKey).not.toBe(key);
   });
