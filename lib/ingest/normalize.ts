@@ -43,8 +43,9 @@ export function parseRfc3339(raw: string): number | null {
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
-  const dayCheck = new Date(Date.UTC(y, mo - 1, d));
-  if (dayCheck.getUTCDate() !== d) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (d > monthDays) return null;
   let offsetMin = 0;
   const off = m[8];
   if (off !== "Z" && off !== "z") {
