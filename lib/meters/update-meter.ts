@@ -66,12 +66,16 @@ export async function updateMeter(opts: {
     }
 
     const data: Prisma.MeterUpdateInput = {};
-    if (input.displayName !== undefined) data.displayName = input.displayName;
-    if (input.aggregation !== undefined) data.aggregation = input.aggregation;
-    if (input.unit !== undefined) data.unit = input.unit;
-    if (input.stripeEventName !== undefined) data.stripeEventName = input.stripeEventName;
+    // Only real changes are written and audit-logged.
+    if (input.displayName !== undefined && input.displayName !== current.displayName)
+      data.displayName = input.displayName;
+    if (aggregationChanges) data.aggregation = nextAggregation;
+    if (input.unit !== undefined && input.unit !== current.unit) data.unit = input.unit;
+    if (input.stripeEventName !== undefined && input.stripeEventName !== current.stripeEventName)
+      data.stripeEventName = input.stripeEventName;
     if (nextUniqueBy !== current.uniqueBy) data.uniqueBy = nextUniqueBy;
 
+    if (Object.keys(data).length === 0) return current;
     const updated = await tx.meter.update({ where: { tenantId_id: { tenantId, id: meterId } }, data });
     await tx.auditLog.create({
       data: {

@@ -214,6 +214,8 @@ describe("meters API", () => {
     });
     expect(same.status).toBe(200);
     expect(same.body).toMatchObject({ aggregation: "unique_count", uniqueBy: "userId", displayName: "Active users" });
+    const audits = await db.auditLog.findMany({ where: { tenantId: t.tenantId, action: "meter.updated" } });
+    expect(audits.map((a) => a.data)).toEqual([{ metric: "users", changes: ["displayName"] }]);
   });
 
   it("refuses a renamed metric or unknown field in a PATCH with 422, and an unknown meter with 404", async () => {
