@@ -1,9 +1,9 @@
 import type { BillingPeriod } from "@/lib/billing/period";
 import { Decimal as ExactDecimal } from "@/lib/pricing/decimal";
 
-// A forecast is an estimate: 40 significant digits are plenty, and divisions at the
+// A forecast is an estimate: 28 significant digits are plenty, and divisions at the
 // billing-exact 120 digits would cost more than the rest of the projection.
-const Decimal = ExactDecimal.clone({ precision: 40 });
+const Decimal = ExactDecimal.clone({ precision: 28 });
 type Decimal = InstanceType<typeof ExactDecimal>;
 const decimalString = (d: Decimal) => d.toFixed();
 
@@ -46,8 +46,10 @@ export function forecastQuantity(opts: {
   trailingQuantity: Decimal;
   period: BillingPeriod;
   now: Date;
+  /** Precomputed by forecastClock(period, now); pass it when forecasting many metrics. */
+  clock?: ForecastClock;
 }): ForecastResult {
-  const { value, period, now } = opts;
+  const { value } = opts;
   const floor = Decimal.max(value, 0);
   if (opts.aggregation !== "sum" && opts.aggregation !== "count") {
     return {
@@ -58,42 +60,62 @@ export function forecastQuantity(opts: {
       },
     };
   }
-  const nowMs = Math.min(Math.max(now.getTime(), period.start.getTime()), period.end.getTime());
-  const elapsed = nowMs - period.start.getTime();
-  const remaining = period.end.getTime() - nowMs;
-  const windowStart = Math.max(period.start.getTime(), nowMs - TRAILING_WINDOW_MS);
-  const windowMs = nowMs - windowStart;
-  const perMs = (q: Decimal, ms: number) => (ms > 0 ? Decimal.max(q, 0).div(ms) : new Decimal(0));
-  const linear = perMs(value, elapsed);
-  const trailing = perMs(opts.trailingQuantity, windowMs);
+  const clock = opts.clock ?? forecastClock(opts.period, opts.now);
+  // Rates per day: usage × 1 day ÷ the time it took (0 before any time has elapsed).
+  const perDay = (q: Decimal, ms: number) => (ms > 0 ? Decimal.max(q, 0).mul(DAY_MS).div(ms) : new Decimal(0));
+  const linear = perDay(value, clock.elapsedMs);
+  const trailing = perDay(opts.trailingQuantity, clock.windowMs);
   const useTrailing = trailing.gt(linear);
   const rate = useTrailing ? trailing : linear;
-  let projected = floor.add(rate.mul(remaining));
+  let projected = floor.add(rate.mul(clock.remainingMs).div(DAY_MS));
   // Counts are whole events; other quantities keep the ledger's 6 decimals.
-  projected =
-    opts.aggregation === "count"
-      ? projected.toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
-      : projected.toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+  projected = projected.toDecimalPlaces(opts.aggregation === "count" ? 0 : 6, Decimal.ROUND_HALF_UP);
   projected = Decimal.max(projected, floor);
-  const perDay = (r: Decimal) => decimalString(r.mul(DAY_MS).toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP));
-  const days = (ms: number) =>
-    decimalString(new Decimal(ms).div(DAY_MS).toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP));
   return {
     projectedQuantity: projected,
     forecast: {
       method: "run_rate",
       rateBasis: useTrailing ? "trailing_7d" : "period_to_date",
-      periodToDateRatePerDay: perDay(linear),
-      trailing7dRatePerDay: perDay(trailing),
+      periodToDateRatePerDay: decimalString(linear.toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP)),
+      trailing7dRatePerDay: decimalString(trailing.toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP)),
       trailingWindow: {
-        start: new Date(windowStart).toISOString(),
-        end: new Date(nowMs).toISOString(),
+        start: clock.windowStart,
+        end: clock.windowEnd,
         quantity: decimalString(opts.trailingQuantity),
       },
-      elapsedDays: days(elapsed),
-      remainingDays: days(remaining),
-      description:
-        "projected = usage so far + remaining time × max(period-to-date rate, trailing-7-day rate); never less than usage so far.",
+      elapsedDays: clock.elapsedDays,
+      remainingDays: clock.remainingDays,
+      description: DESCRIPTION,
     },
+  };
+}
+
+const DESCRIPTION =
+  "projected = usage so far + remaining time × max(period-to-date rate, trailing-7-day rate); never less than usage so far.";
+
+export interface ForecastClock {
+  elapsedMs: number;
+  remainingMs: number;
+  windowMs: number;
+  windowStart: string;
+  windowEnd: string;
+  elapsedDays: string;
+  remainingDays: string;
+}
+
+/** The time arithmetic shared by every metric of one projection. */
+export function forecastClock(period: BillingPeriod, now: Date): ForecastClock {
+  const nowMs = Math.min(Math.max(now.getTime(), period.start.getTime()), period.end.getTime());
+  const windowStart = Math.max(period.start.getTime(), nowMs - TRAILING_WINDOW_MS);
+  const days = (ms: number) =>
+    decimalString(new Decimal(ms).div(DAY_MS).toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP));
+  return {
+    elapsedMs: nowMs - period.start.getTime(),
+    remainingMs: period.end.getTime() - nowMs,
+    windowMs: nowMs - windowStart,
+    windowStart: new Date(windowStart).toISOString(),
+    windowEnd: new Date(nowMs).toISOString(),
+    elapsedDays: days(nowMs - period.start.getTime()),
+    remainingDays: days(period.end.getTime() - nowMs),
   };
 }

@@ -6,7 +6,7 @@ import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pr
 import { Decimal, decimalString } from "@/lib/pricing/decimal";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
-import { type Forecast, forecastQuantity, TRAILING_WINDOW_MS } from "./forecast-quantity";
+import { type Forecast, forecastClock, forecastQuantity, TRAILING_WINDOW_MS } from "./forecast-quantity";
 
 export type UnpricedReason =
   | "no_price"
@@ -166,6 +166,7 @@ export async function projectUsage(opts: {
   }
   const ordered = [...lines.values()].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
   const currency = dominantCurrency(ordered);
+  const clock = forecastClock(period, now);
 
   const lineItems = ordered.map((row): ProjectionLineItem => {
     const value = new Decimal(row.value ?? "0");
@@ -177,6 +178,7 @@ export async function projectUsage(opts: {
       trailingQuantity,
       period,
       now,
+      clock,
     });
     const base = {
       metric: row.metric,
