@@ -6,7 +6,8 @@ import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
 import { btn, field } from "@/components/ui/styles";
 
-export function SignupForm() {
+/** With `invite`, the account joins the inviting tenant (no workspace of its own is created). */
+export function SignupForm({ invite }: { invite: { token: string; email: string } | null }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -24,7 +25,7 @@ export function SignupForm() {
           name: String(form.get("name") ?? "") || undefined,
           email,
           password,
-          tenantName: String(form.get("tenantName") ?? ""),
+          ...(invite ? { inviteToken: invite.token } : { tenantName: String(form.get("tenantName") ?? "") }),
         },
       });
     } catch (err) {
@@ -53,17 +54,27 @@ export function SignupForm() {
         </label>
         <input id="name" name="name" autoComplete="name" maxLength={100} className={field.input} />
       </div>
-      <div>
-        <label htmlFor="tenantName" className={field.label}>
-          Company or workspace name
-        </label>
-        <input id="tenantName" name="tenantName" required maxLength={100} className={field.input} />
-      </div>
+      {invite ? null : (
+        <div>
+          <label htmlFor="tenantName" className={field.label}>
+            Company or workspace name
+          </label>
+          <input id="tenantName" name="tenantName" required maxLength={100} className={field.input} />
+        </div>
+      )}
       <div>
         <label htmlFor="email" className={field.label}>
           Work email
         </label>
-        <input id="email" name="email" type="email" autoComplete="email" required className={field.input} />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={invite?.email}
+          className={field.input}
+        />
       </div>
       <div>
         <label htmlFor="password" className={field.label}>
@@ -84,7 +95,7 @@ export function SignupForm() {
         </p>
       </div>
       <button type="submit" disabled={pending} className={`${btn.primary} w-full`}>
-        {pending ? "Creating your account…" : "Create account"}
+        {pending ? "Creating your account…" : invite ? "Create account and join" : "Create account"}
       </button>
       <p className="text-center text-sm text-zinc-500 dark:text-zinc-400">
         Already have an account?{" "}

@@ -36,6 +36,8 @@ export function describeAction(e: Pick<AuditLogEntry, "action" | "targetId" | "d
       return `Removed member ${e.targetId}`;
     case "invitation.created":
       return `Invited ${field(d, "email") ?? e.targetId} as ${field(d, "role") ?? "member"}`;
+    case "invitation.renewed":
+      return `Made a new invite link for ${field(d, "email") ?? e.targetId} as ${field(d, "role") ?? "member"}`;
     case "invitation.cancelled":
       return `Cancelled the invitation for ${field(d, "email") ?? e.targetId}`;
     case "invitation.accepted":

@@ -25,7 +25,26 @@ function providers(): NextAuthOptions["providers"] {
   ];
   // OAuth providers exist only when configured, so the login page never offers a dead button.
   if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
-    list.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+    list.push(
+      GitHubProvider({
+        clientId: process.env.GITHUB_ID,
+        clientSecret: process.env.GITHUB_SECRET,
+        // next-auth's default falls back to the primary (or first) address without checking
+        // it is verified; ask for the list and keep only the verified primary.
+        userinfo: {
+          url: "https://api.github.com/user",
+          async request({ client, tokens }) {
+            const accessToken = tokens.access_token ?? "";
+            const profile = await client.userinfo(accessToken);
+            const res = await fetch("https://api.github.com/user/emails", {
+              headers: { Authorization: `token ${accessToken}`, Accept: "application/vnd.github+json" },
+            });
+            const email = res.ok ? verifiedPrimaryGitHubEmail(await res.json()) : null;
+            return { ...profile, email: email ?? undefined, email_verified: email !== null };
+          },
+        },
+      }),
+    );
   }
   if (process.env.GOOGLE_CLIENT_ID && process.env.GOOGLE_CLIENT_SECRET) {
     list.push(
@@ -43,10 +62,22 @@ export function oauthProviders(): { id: "github" | "google"; name: string }[] {
   return out;
 }
 
-function isVerifiedOAuthEmail(provider: string, profile: unknown): boolean {
-  // Google says whether the address is verified; GitHub only returns a verified primary email.
-  if (provider === "google") return (profile as { email_verified?: boolean } | undefined)?.email_verified === true;
-  return true;
+/** GitHub's `/user/emails` answer → the primary address if it is verified, else null. */
+export function verifiedPrimaryGitHubEmail(emails: unknown): string | null {
+  if (!Array.isArray(emails)) return null;
+  const primary = emails.find((e) => e && typeof e === "object" && (e as { primary?: unknown }).primary === true) as
+    | { email?: unknown; verified?: unknown }
+    | undefined;
+  return primary?.verified === true && typeof primary.email === "string" ? primary.email : null;
+}
+
+/**
+ * Whether the provider asserted the email is verified: Google's `email_verified` claim, or
+ * the flag the GitHub userinfo request above sets. An unverified email never signs in: it
+ * could claim another person's account or invitations.
+ */
+export function isVerifiedOAuthEmail(profile: unknown): boolean {
+  return (profile as { email_verified?: unknown } | undefined)?.email_verified === true;
 }
 
 /**
@@ -63,8 +94,14 @@ export function buildAuthOptions(): NextAuthOptions {
     callbacks: {
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        if (!user.email || !isVerifiedOAuthEmail(account.provider, profile)) return false;
-        const uid = await ensureOAuthUser({ email: user.email, name: user.name });
+        if (!user.email) return false;
+        const uid = await ensureOAuthUser({
+          email: user.email,
+          name: user.name,
+          emailVerified: isVerifiedOAuthEmail(profile),
+          provider: account.provider,
+        });
+        if (!uid) return false;
         (user as { uid?: string }).uid = uid;
         return true;
       },

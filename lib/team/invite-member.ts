@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { type Role, ZRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { ZEmail } from "@/lib/users/sign-up";
+import { inviteLink, newInvitationToken } from "./invitation-token";
 import { lockTeam } from "./lock-team";
 import { assertCanManage } from "./team-rules";
 
@@ -13,11 +14,21 @@ export type TInviteMember = z.infer<typeof ZInviteMember>;
 
 export type InviteResult =
   | { kind: "member"; userId: string; email: string; role: Role }
-  | { kind: "invitation"; email: string; role: Role };
+  | {
+      kind: "invitation";
+      email: string;
+      role: Role;
+      /** `/signup?invite=<secret>`: returned once, only its hash is stored. */
+      inviteUrl: string;
+      expiresAt: string;
+      /** True when an earlier pending invitation was replaced (its link stops working). */
+      renewed: boolean;
+    };
 
 /**
  * Invites an email to the tenant. An existing user becomes a member at once; anyone else
- * gets a pending invitation that sign-up accepts.
+ * gets a pending invitation whose secret link must be used to sign up with that email.
+ * Inviting a pending email again replaces its link (and role) and restarts the expiry.
  */
 export async function inviteMember(
   opts: { tenantId: string; actorUserId: string } & TInviteMember,
@@ -40,16 +51,34 @@ export async function inviteMember(
       });
       return { kind: "member", userId: user.id, email, role };
     }
+    const { token, tokenHash, expiresAt } = newInvitationToken();
     const pending = await tx.invitation.findUnique({ where: { tenantId_email: { tenantId, email } } });
-    if (pending) throw new ApiError({ code: "conflict", message: `${email} has already been invited.` });
-    await tx.invitation.create({ data: { tenantId, email, role, invitedBy: actorUserId } });
+    if (pending) {
+      // Replacing an owner invitation is an owner's call, like cancelling it.
+      assertCanManage(team.get(actorUserId), { from: pending.role, to: role });
+      await tx.invitation.update({
+        where: { tenantId_email: { tenantId, email } },
+        data: { role, tokenHash, expiresAt, invitedBy: actorUserId, createdAt: new Date() },
+      });
+    } else {
+      await tx.invitation.create({ data: { tenantId, email, role, invitedBy: actorUserId, tokenHash, expiresAt } });
+    }
     await recordAudit(tx, {
       tenantId,
       actor,
-      action: "invitation.created",
+      action: pending ? "invitation.renewed" : "invitation.created",
       target: { type: "invitation", id: email },
-      data: { email, role },
+      data: pending
+        ? { email, role, previousRole: pending.role, expiresAt: expiresAt.toISOString() }
+        : { email, role, expiresAt: expiresAt.toISOString() },
     });
-    return { kind: "invitation", email, role };
+    return {
+      kind: "invitation",
+      email,
+      role,
+      inviteUrl: inviteLink(token),
+      expiresAt: expiresAt.toISOString(),
+      renewed: pending !== null,
+    };
   });
 }

@@ -14,6 +14,8 @@ export interface PendingInvitation {
   email: string;
   role: Role;
   invitedAt: Date;
+  /** The invite link stops working at this time; inviting the email again makes a new one. */
+  expiresAt: Date;
 }
 
 export async function listTeam(tenantId: string): Promise<{ members: TeamMember[]; invitations: PendingInvitation[] }> {
@@ -33,6 +35,11 @@ export async function listTeam(tenantId: string): Promise<{ members: TeamMember[
       role: m.role,
       joinedAt: m.createdAt,
     })),
-    invitations: invitations.map((i) => ({ email: i.email, role: i.role, invitedAt: i.createdAt })),
+    invitations: invitations.map((i) => ({
+      email: i.email,
+      role: i.role,
+      invitedAt: i.createdAt,
+      expiresAt: i.expiresAt,
+    })),
   };
 }

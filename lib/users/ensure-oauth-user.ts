@@ -6,10 +6,18 @@ import { newId } from "@/lib/ids";
 import { acceptInvitations } from "@/lib/team/accept-invitations";
 
 /**
- * The user for an OAuth sign-in (GitHub/Google give a verified email). A new email gets a
- * user, its own tenant (owner) and any pending invitations; an existing one is returned.
+ * The user for an OAuth sign-in, or null when the provider did not assert that the email is
+ * verified (such a sign-in could claim anyone's account or invitations, so it gets nothing).
+ * A new verified email gets a user, its own tenant (owner) and its unexpired pending
+ * invitations (the provider proved ownership of the email); an existing one is returned.
  */
-export async function ensureOAuthUser(opts: { email: string; name?: string | null }): Promise<string> {
+export async function ensureOAuthUser(opts: {
+  email: string;
+  name?: string | null;
+  emailVerified: boolean;
+  provider: string;
+}): Promise<string | null> {
+  if (!opts.emailVerified) return null;
   const email = opts.email.trim().toLowerCase();
   const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (existing) return existing.id;
@@ -28,7 +36,7 @@ export async function ensureOAuthUser(opts: { email: string; name?: string | nul
         target: { type: "tenant", id: tenantId },
         data: { name: tenantName },
       });
-      await acceptInvitations(tx, { userId, email });
+      await acceptInvitations(tx, { userId, email, verifiedBy: opts.provider });
     });
     return userId;
   } catch (err) {

@@ -82,11 +82,17 @@ describe("sign-up", () => {
 describe("OAuth sign-in", () => {
   it("creates a user and an owned tenant for a new email, and reuses them afterwards", async () => {
     const email = uniqueEmail();
-    const id = await ensureOAuthUser({ email, name: "Octo Cat" });
-    const again = await ensureOAuthUser({ email: email.toUpperCase(), name: "Octo Cat" });
+    const id = await ensureOAuthUser({ email, name: "Octo Cat", emailVerified: true, provider: "github" });
+    const again = await ensureOAuthUser({
+      email: email.toUpperCase(),
+      name: "Octo Cat",
+      emailVerified: true,
+      provider: "github",
+    });
+    expect(id).toMatch(/^usr_/);
     expect(again).toBe(id);
     const user = await db.user.findUniqueOrThrow({
-      where: { id },
+      where: { id: id ?? "" },
       include: { memberships: { include: { tenant: true } } },
     });
     expect(user.email).toBe(email.toLowerCase());

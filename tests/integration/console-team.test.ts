@@ -6,7 +6,7 @@ import * as team from "@/app/api/console/team/route";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { changeMemberRole } from "@/lib/team/change-member-role";
-import { signUp } from "@/lib/users/sign-up";
+import { hashInvitationToken, INVITATION_TTL_MS } from "@/lib/team/invitation-token";
 import { callRoute } from "../helpers/route";
 import { addMember, createTestUser, sessionCookie } from "../helpers/session";
 import { createTestTenant } from "../helpers/tenant";
@@ -50,14 +50,37 @@ describe("team management", () => {
     expect(added.status).toBe(201);
     expect(added.body).toEqual({ kind: "member", userId: existing.id, email: existing.email, role: "admin" });
     expect(await roleOf(tenantId, existing.id)).toBe("admin");
+    const before = Date.now();
     const invited = await invite(users[0].cookie, "  New.Person@Example.TEST ", "viewer");
-    expect(invited.body).toEqual({ kind: "invitation", email: "new.person@example.test", role: "viewer" });
+    expect(invited.body).toEqual({
+      kind: "invitation",
+      email: "new.person@example.test",
+      role: "viewer",
+      inviteUrl: expect.stringMatching(/^\/signup\?invite=[0-9A-Za-z]{22}$/),
+      expiresAt: expect.any(String),
+      renewed: false,
+    });
+    // Only the hash of the link's secret is stored; the link lives 7 days.
+    const token = invited.body.inviteUrl.split("=")[1];
+    const row = await db.invitation.findUniqueOrThrow({
+      where: { tenantId_email: { tenantId, email: "new.person@example.test" } },
+    });
+    expect(row.tokenHash).toBe(hashInvitationToken(token));
+    expect(row.tokenHash).not.toContain(token);
+    expect(row.expiresAt.toISOString()).toBe(invited.body.expiresAt);
+    expect(row.expiresAt.getTime() - before).toBeGreaterThanOrEqual(INVITATION_TTL_MS);
+    expect(row.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(INVITATION_TTL_MS);
     const list = await callRoute(team.GET, { path: "/api/console/team", headers: { cookie: users[0].cookie } });
     expect(list.body.members.map((m: { email: string }) => m.email).sort()).toEqual(
       [existing.email, users[0].email].sort(),
     );
     expect(list.body.invitations).toEqual([
-      expect.objectContaining({ email: "new.person@example.test", role: "viewer" }),
+      {
+        email: "new.person@example.test",
+        role: "viewer",
+        invitedAt: expect.any(String),
+        expiresAt: row.expiresAt.toISOString(),
+      },
     ]);
     const actions = await db.auditLog.findMany({
       where: { tenantId, actorId: users[0].id },
@@ -66,14 +89,38 @@ describe("team management", () => {
     expect(actions.map((a) => a.action)).toEqual(["member.added", "invitation.created"]);
   });
 
-  it("answers 409 to inviting a member or an already invited email", async () => {
+  it("answers 409 to inviting a member", async () => {
     const { users } = await tenantWith(["owner", "viewer"]);
     const dup = await invite(users[0].cookie, users[1].email, "admin");
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe("conflict");
+  });
+
+  it("replaces the link and role when an invited email is invited again, and audits it", async () => {
+    const { tenantId, users } = await tenantWith(["owner"]);
     const email = `pending-${users[0].id.toLowerCase()}@example.test`;
-    expect((await invite(users[0].cookie, email, "viewer")).status).toBe(201);
-    expect((await invite(users[0].cookie, email, "admin")).status).toBe(409);
+    const first = await invite(users[0].cookie, email, "viewer");
+    const second = await invite(users[0].cookie, email, "admin");
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ kind: "invitation", email, role: "admin", renewed: true });
+    expect(second.body.inviteUrl).not.toBe(first.body.inviteUrl);
+    const row = await db.invitation.findUniqueOrThrow({ where: { tenantId_email: { tenantId, email } } });
+    expect(row.role).toBe("admin");
+    expect(row.tokenHash).toBe(hashInvitationToken(second.body.inviteUrl.split("=")[1]));
+    expect(await db.invitation.count({ where: { tenantId } })).toBe(1);
+    const renewed = await db.auditLog.findFirstOrThrow({ where: { tenantId, action: "invitation.renewed" } });
+    expect(renewed.data).toEqual({ email, role: "admin", previousRole: "viewer", expiresAt: second.body.expiresAt });
+  });
+
+  it("lets only owners renew an owner invitation", async () => {
+    const { tenantId, users } = await tenantWith(["owner", "admin"]);
+    const [owner, admin] = users;
+    const email = `boss-${owner.id.toLowerCase()}@example.test`;
+    const first = await invite(owner.cookie, email, "owner");
+    const byAdmin = await invite(admin.cookie, email, "viewer");
+    expect(byAdmin.status).toBe(403);
+    const row = await db.invitation.findUniqueOrThrow({ where: { tenantId_email: { tenantId, email } } });
+    expect(row).toMatchObject({ role: "owner", tokenHash: hashInvitationToken(first.body.inviteUrl.split("=")[1]) });
   });
 
   it("validates the invite body", async () => {
@@ -170,23 +217,5 @@ describe("team management", () => {
     expect((await del(owner.cookie)).status).toBe(204);
     expect(await db.invitation.count({ where: { tenantId } })).toBe(0);
     expect((await del(owner.cookie)).status).toBe(404);
-  });
-
-  it("turns pending invitations into memberships when the invitee signs up", async () => {
-    const a = await tenantWith(["owner"]);
-    const b = await tenantWith(["owner"]);
-    const email = `invitee-${a.users[0].id.toLowerCase()}@example.test`;
-    await invite(a.users[0].cookie, email, "admin");
-    await invite(b.users[0].cookie, email.toUpperCase(), "viewer");
-    const result = await signUp({ email, password: "correct horse battery", tenantName: "Invitee Inc" });
-    expect(result.joinedTenantIds.sort()).toEqual([a.tenantId, b.tenantId].sort());
-    expect(await roleOf(a.tenantId, result.userId)).toBe("admin");
-    expect(await roleOf(b.tenantId, result.userId)).toBe("viewer");
-    expect(await roleOf(result.tenantId, result.userId)).toBe("owner");
-    expect(await db.invitation.count({ where: { email } })).toBe(0);
-    const accepted = await db.auditLog.findFirstOrThrow({
-      where: { tenantId: a.tenantId, action: "invitation.accepted" },
-    });
-    expect(accepted.targetId).toBe(result.userId);
   });
 });

@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 export default async function TeamPage() {
   const session = await requirePageSession();
   const team = await listTeam(session.active.tenantId);
+  const now = Date.now();
   return (
     <>
       <PageHeader
@@ -20,7 +21,12 @@ export default async function TeamPage() {
         actorRole={session.active.role}
         actorUserId={session.user.id}
         members={team.members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() }))}
-        invitations={team.invitations.map((i) => ({ ...i, invitedAt: i.invitedAt.toISOString() }))}
+        invitations={team.invitations.map((i) => ({
+          ...i,
+          invitedAt: i.invitedAt.toISOString(),
+          expiresAt: i.expiresAt.toISOString(),
+          expired: i.expiresAt.getTime() <= now,
+        }))}
       />
     </>
   );

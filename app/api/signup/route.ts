@@ -8,7 +8,8 @@ import { signUp, ZSignUp } from "@/lib/users/sign-up";
 
 export const dynamic = "force-dynamic";
 
-// Public: creates the account; the page then signs in through next-auth's credentials flow.
+// Public: creates the account (joining a tenant only with an invite link's `inviteToken`); the
+// page then signs in through next-auth's credentials flow. The cookie opens `tenantId` first.
 export async function POST(req: Request): Promise<Response> {
   const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
   try {
@@ -16,7 +17,12 @@ export async function POST(req: Request): Promise<Response> {
     const input = await parseBody(req, ZSignUp, 16 * 1024);
     const result = await signUp(input);
     return Response.json(
-      { userId: result.userId, tenantId: result.tenantId, joinedTenantIds: result.joinedTenantIds },
+      {
+        userId: result.userId,
+        tenantId: result.tenantId,
+        ownTenantId: result.ownTenantId,
+        joinedTenantIds: result.joinedTenantIds,
+      },
       { status: 201, headers: { "x-request-id": requestId, "set-cookie": activeTenantCookie(result.tenantId) } },
     );
   } catch (err) {

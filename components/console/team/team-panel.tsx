@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/page-header";
 import { btn, btnSm, card, field, table } from "@/components/ui/styles";
+import { InviteLinkBanner } from "./invite-link-banner";
 
 type Role = "owner" | "admin" | "viewer";
 
@@ -22,7 +23,13 @@ export interface InvitationView {
   email: string;
   role: Role;
   invitedAt: string;
+  expiresAt: string;
+  expired: boolean;
 }
+
+type InviteResponse =
+  | { kind: "member"; email: string }
+  | { kind: "invitation"; email: string; inviteUrl: string; expiresAt: string; renewed: boolean };
 
 const ROLE_HELP: Record<Role, string> = {
   owner: "everything, including owners",
@@ -45,6 +52,7 @@ export function TeamPanel({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [link, setLink] = useState<{ email: string; path: string; expiresAt: string } | null>(null);
   const canManage = actorRole !== "viewer";
   // The UI mirrors the server's rules; the server enforces them regardless.
   const grantable: Role[] = actorRole === "owner" ? ["owner", "admin", "viewer"] : ["admin", "viewer"];
@@ -54,6 +62,7 @@ export function TeamPanel({
     setPending(true);
     setError(null);
     setNotice(null);
+    setLink(null);
     try {
       setNotice(await work());
       router.refresh();
@@ -64,20 +73,31 @@ export function TeamPanel({
     }
   }
 
+  async function sendInvite(email: string, role: string): Promise<string> {
+    const res = await apiFetch<InviteResponse>("/api/console/team/invitations", {
+      method: "POST",
+      body: { email, role },
+    });
+    if (res.kind === "member") return `${res.email} already had an account and is now a member.`;
+    setLink({ email: res.email, path: res.inviteUrl, expiresAt: res.expiresAt });
+    return res.renewed
+      ? `New invite link for ${res.email}: the previous link no longer works.`
+      : `Invitation created: ${res.email} joins by signing up through the link below.`;
+  }
+
   function invite(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
     void run(async () => {
-      const res = await apiFetch<{ kind: "member" | "invitation"; email: string }>("/api/console/team/invitations", {
-        method: "POST",
-        body: { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "viewer") },
-      });
+      const message = await sendInvite(String(form.get("email") ?? ""), String(form.get("role") ?? "viewer"));
       formEl.reset();
-      return res.kind === "member"
-        ? `${res.email} already had an account and is now a member.`
-        : `Invitation recorded: ${res.email} joins when they sign up with that email.`;
+      return message;
     });
+  }
+
+  function renew(inv: InvitationView) {
+    void run(() => sendInvite(inv.email, inv.role));
   }
 
   function changeRole(m: TeamMemberView, role: Role) {
@@ -117,6 +137,14 @@ export function TeamPanel({
         >
           {notice}
         </p>
+      ) : null}
+      {link ? (
+        <InviteLinkBanner
+          email={link.email}
+          path={link.path}
+          expiresAt={link.expiresAt}
+          onDismiss={() => setLink(null)}
+        />
       ) : null}
       {canManage ? (
         <section className={card}>
@@ -228,14 +256,25 @@ export function TeamPanel({
                 <span>
                   <span className="font-medium">{inv.email}</span>{" "}
                   <Badge tone={inv.role === "owner" ? "indigo" : "neutral"}>{inv.role}</Badge>
+                  {inv.expired ? (
+                    <span className="ml-1">
+                      <Badge tone="amber">link expired</Badge>
+                    </span>
+                  ) : null}
                   <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">
-                    invited {formatDateTime(inv.invitedAt)}
+                    invited {formatDateTime(inv.invitedAt)} · {inv.expired ? "expired" : "link expires"}{" "}
+                    {formatDateTime(inv.expiresAt)}
                   </span>
                 </span>
                 {canTouch(inv.role) ? (
-                  <button type="button" className={btn.secondary} disabled={pending} onClick={() => cancel(inv)}>
-                    Cancel invitation
-                  </button>
+                  <span className="flex gap-2">
+                    <button type="button" className={btn.secondary} disabled={pending} onClick={() => renew(inv)}>
+                      New link
+                    </button>
+                    <button type="button" className={btn.secondary} disabled={pending} onClick={() => cancel(inv)}>
+                      Cancel invitation
+                    </button>
+                  </span>
                 ) : null}
               </li>
             ))}

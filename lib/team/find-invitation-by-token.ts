@@ -1,0 +1,27 @@
+import "server-only";
+import type { Role } from "@/lib/auth/roles";
+import { db } from "@/lib/db/client";
+import { hashInvitationToken } from "./invitation-token";
+
+export interface InvitationPreview {
+  tenantName: string;
+  email: string;
+  role: Role;
+  expired: boolean;
+}
+
+/** What the sign-up page shows for an invite link; null when the link is unknown. */
+export async function findInvitationByToken(token: string): Promise<InvitationPreview | null> {
+  if (!token || token.length > 100) return null;
+  const inv = await db.invitation.findUnique({
+    where: { tokenHash: hashInvitationToken(token) },
+    select: { email: true, role: true, expiresAt: true, tenant: { select: { name: true } } },
+  });
+  if (!inv) return null;
+  return {
+    tenantName: inv.tenant.name,
+    email: inv.email,
+    role: inv.role,
+    expired: inv.expiresAt.getTime() <= Date.now(),
+  };
+}
