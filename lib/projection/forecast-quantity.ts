@@ -7,8 +7,12 @@ const Decimal = ExactDecimal.clone({ precision: 28 });
 type Decimal = InstanceType<typeof ExactDecimal>;
 const decimalString = (d: Decimal) => d.toFixed();
 
-export const TRAILING_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const TRAILING_DAYS = 7;
+
+export function utcDayStart(ts: Date | number): Date {
+  return new Date(Math.floor(new Date(ts).getTime() / DAY_MS) * DAY_MS);
+}
 
 export type Forecast =
   | {
@@ -34,7 +38,7 @@ const RATE_DP = 6;
 /**
  * End-of-period quantity for one metric. Sums and counts grow with time, so they are
  * extrapolated from a run rate: the larger of the period-to-date rate (usage so far ÷
- * elapsed time, i.e. linear) and the trailing-7-day rate (usage of the last 7 days ÷ 7 days,
+ * elapsed time, i.e. linear) and the trailing-7-day rate (usage of the last 7 full UTC days plus today ÷ that time,
  * which follows recent ramps). Taking the larger never under-forecasts a growing customer —
  * the widget exists to prevent bill shock. The forecast is never below the usage already
  * counted. max/last/unique_count do not accumulate with time: their forecast is the value now.
@@ -91,7 +95,7 @@ export function forecastQuantity(opts: {
 }
 
 const DESCRIPTION =
-  "projected = usage so far + remaining time × max(period-to-date rate, trailing-7-day rate); never less than usage so far.";
+  "projected = usage so far + remaining time × max(period-to-date rate, trailing-7-day rate — the last 7 full UTC days plus today); never less than usage so far.";
 
 export interface ForecastClock {
   elapsedMs: number;
@@ -106,7 +110,9 @@ export interface ForecastClock {
 /** The time arithmetic shared by every metric of one projection. */
 export function forecastClock(period: BillingPeriod, now: Date): ForecastClock {
   const nowMs = Math.min(Math.max(now.getTime(), period.start.getTime()), period.end.getTime());
-  const windowStart = Math.max(period.start.getTime(), nowMs - TRAILING_WINDOW_MS);
+  // The trailing window: the last 7 full UTC days plus today (day-aligned, so closed days
+  // can be read from per-day rollups), inside the period.
+  const windowStart = Math.max(period.start.getTime(), utcDayStart(nowMs).getTime() - TRAILING_DAYS * DAY_MS);
   const days = (ms: number) =>
     decimalString(new Decimal(ms).div(DAY_MS).toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP));
   return {

@@ -6,7 +6,8 @@ import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pr
 import { Decimal, decimalString } from "@/lib/pricing/decimal";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
-import { type Forecast, forecastClock, forecastQuantity, TRAILING_WINDOW_MS } from "./forecast-quantity";
+import { type Forecast, forecastClock, forecastQuantity, utcDayStart } from "./forecast-quantity";
+import { type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
 
 export type UnpricedReason =
   | "no_price"
@@ -75,38 +76,45 @@ interface PriceRow {
 interface Snapshot {
   customer: { anchor: string | null } | null;
   meters: Array<{ id: string; metric: string; aggregation: string; unit: string | null }>;
-  counters: Array<{ meter_id: string; period_start: string; value: string }>;
+  counters: CounterRow[];
   prices: Array<PriceRow & { metric: string }>;
-  trailing: Array<{ metric: string; period_start: string; quantity: string; events: string }>;
+  rollups: RollupRow[];
+  today: TodayRow[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // A monthly period is at most 31 days long, so the open period started within this span.
 const PERIOD_LOOKBACK_MS = 32 * DAY_MS;
 
-// Everything a projection reads, in one round trip (the period depends on the customer's
-// anchor, so counters and ledger rows of the last two possible periods are fetched and
-// the open period is picked in code):
-// - counters: the counters (tenant_id, customer_ref, period_start) index, ≤ 2 rows per meter;
-// - trailing: the ledger, bounded to 7 days of one customer on the events
-//   (tenant_id, customer_ref, ts) index — its cost follows that customer's last-7-days event
-//   count, never the size of the ledger. Numerics travel as text to stay exact.
+// Everything a projection reads, in one statement (one round trip, one snapshot). The period
+// depends on the customer's anchor, so rows of the last two possible periods are fetched and
+// the open period is picked in code. Numerics travel as text to stay exact.
+// - counters: point reads on the counters (tenant_id, customer_ref, period_start) index;
+// - rollups: per-day usage of closed days (see trailing-usage.ts), ≤ 64 rows per metric;
+// - today: the ledger since UTC midnight for this customer only, on the events
+//   (tenant_id, customer_ref, ts) index — no upper bound, so events up to 5 minutes ahead
+//   (accepted by ingest) are in it as they are in the counter.
 const SNAPSHOT_SQL = `
   SELECT
     (SELECT json_build_object('anchor', billing_anchor) FROM customers
       WHERE tenant_id = $1 AND customer_ref = $2) AS customer,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'aggregation', aggregation::text, 'unit', unit)), '[]')
       FROM meters WHERE tenant_id = $1) AS meters,
-    (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', value::text)), '[]')
+    (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', value::text,
+        'adjustment_total', adjustment_total::text, 'event_count', event_count::text)), '[]')
       FROM counters WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS counters,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'currency', currency,
         'billing_scheme', billing_scheme, 'unit_amount_decimal', unit_amount_decimal::text, 'tiers_mode', tiers_mode,
         'tiers', tiers, 'transform_quantity', transform_quantity, 'active', active, 'source', source::text)), '[]')
       FROM prices WHERE tenant_id = $1) AS prices,
+    (SELECT coalesce(json_agg(json_build_object('metric', metric, 'period_start', period_start, 'day', day,
+        'quantity', quantity::text, 'events', events::text)), '[]')
+      FROM usage_daily_rollups
+      WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS rollups,
     (SELECT coalesce(json_agg(t), '[]') FROM (
         SELECT metric, period_start, sum(quantity)::text AS quantity, count(*)::text AS events
-        FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5 AND ts <= $4
-        GROUP BY metric, period_start) t) AS trailing`;
+        FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5
+        GROUP BY metric, period_start) t) AS today`;
 
 function sumInts(values: number[]): number {
   const total = values.reduce((acc, v) => acc.add(v), new Decimal(0));
@@ -125,8 +133,8 @@ function dominantCurrency(rows: LineRow[]): string | null {
 
 /**
  * The customer's current period priced as Stripe would invoice it now, plus a run-rate
- * forecast for the period end. Reads the live counters (staleness 0) and a ≤ 7-day slice
- * of the ledger for the trailing rate.
+ * forecast for the period end. Reads the live counters (staleness 0); the trailing rate
+ * comes from per-day rollups checked against those counters, plus today's ledger rows.
  */
 export async function projectUsage(opts: {
   tenantId: string;
@@ -139,7 +147,7 @@ export async function projectUsage(opts: {
     opts.customerRef,
     new Date(now.getTime() - PERIOD_LOOKBACK_MS),
     now,
-    new Date(now.getTime() - TRAILING_WINDOW_MS),
+    utcDayStart(now),
   ]);
   const snap = rows[0];
   if (!snap.customer) {
@@ -149,8 +157,16 @@ export async function projectUsage(opts: {
   const inPeriod = (ts: string) => new Date(ts).getTime() === period.start.getTime();
 
   const valueByMeter = new Map(snap.counters.filter((c) => inPeriod(c.period_start)).map((c) => [c.meter_id, c.value]));
-  // Ledger rows of the open period within the last 7 days: ts ≥ max(period start, now − 7 d).
-  const trailingBy = new Map(snap.trailing.filter((t) => inPeriod(t.period_start)).map((t) => [t.metric, t]));
+  const trailingBy = await trailingUsage({
+    tenantId: opts.tenantId,
+    customerRef: opts.customerRef,
+    period,
+    now,
+    meters: snap.meters,
+    counters: snap.counters,
+    rollups: snap.rollups,
+    today: snap.today,
+  });
   const priceBy = new Map(snap.prices.map((p) => [p.metric, p]));
   const lines = new Map<string, LineRow>();
   for (const m of snap.meters) {
@@ -171,7 +187,7 @@ export async function projectUsage(opts: {
   const lineItems = ordered.map((row): ProjectionLineItem => {
     const value = new Decimal(row.value ?? "0");
     const t = trailingBy.get(row.metric);
-    const trailingQuantity = new Decimal(row.aggregation === "count" ? (t?.events ?? "0") : (t?.quantity ?? "0"));
+    const trailingQuantity = (row.aggregation === "count" ? t?.events : t?.quantity) ?? new Decimal(0);
     const { projectedQuantity, forecast } = forecastQuantity({
       aggregation: row.aggregation ?? "sum",
       value,

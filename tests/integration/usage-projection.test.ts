@@ -255,6 +255,57 @@ describe("usage projection", () => {
     expect(line.forecast.description).toMatch(/trailing-7-day/);
   });
 
+  it("keeps the trailing rate exact when events are back-dated into days already rolled up", async () => {
+    const t = await createTestTenant();
+    await price(t, { metric: "calls", currency: "usd", unit_amount: 1 });
+    const now = new Date("2026-11-20T12:00:00Z");
+    await ingest(t, now, [
+      ["calls", "cus_roll", 100, new Date("2026-11-15T09:00:00Z")],
+      ["calls", "cus_roll", 50, new Date("2026-11-20T10:00:00Z")],
+    ]);
+    const trailing = async (at: Date) => {
+      const line = (await projectUsage({ tenantId: t.tenantId, customerRef: "cus_roll", now: at })).lineItems[0];
+      return {
+        quantity: line.quantity,
+        window: line.forecast.method === "run_rate" ? line.forecast.trailingWindow : null,
+      };
+    };
+    // window: the last 7 full UTC days plus today
+    expect(await trailing(now)).toEqual({
+      quantity: "150",
+      window: { start: "2026-11-13T00:00:00.000Z", end: now.toISOString(), quantity: "150" },
+    });
+    const rollups = () =>
+      db.usageDailyRollup.findMany({
+        where: { tenantId: t.tenantId, customerRef: "cus_roll" },
+        orderBy: { day: "asc" },
+      });
+    const first = await rollups();
+    expect(first.map((r) => [r.day.toISOString(), r.quantity.toString(), r.events])).toEqual([
+      ["2026-11-15T00:00:00.000Z", "100", 1n],
+    ]);
+    // consistent with the counter: read, not rebuilt
+    await trailing(now);
+    expect((await rollups())[0].computedAt).toEqual(first[0].computedAt);
+
+    // an event back-dated into a closed day, and one before the window
+    await ingest(t, now, [
+      ["calls", "cus_roll", 30, new Date("2026-11-14T08:00:00Z")],
+      ["calls", "cus_roll", 1000, new Date("2026-11-05T08:00:00Z")],
+    ]);
+    expect(await trailing(now)).toMatchObject({ quantity: "1180", window: { quantity: "180" } });
+
+    // the next day, yesterday's events move from the ledger read into a rollup
+    const tomorrow = new Date("2026-11-21T01:00:00Z");
+    expect(await trailing(tomorrow)).toMatchObject({ window: { start: "2026-11-14T00:00:00.000Z", quantity: "180" } });
+    expect((await rollups()).map((r) => [r.day.toISOString().slice(0, 10), r.quantity.toString()])).toEqual([
+      ["2026-11-05", "1000"],
+      ["2026-11-14", "30"],
+      ["2026-11-15", "100"],
+      ["2026-11-20", "50"],
+    ]);
+  });
+
   it("answers 404 for an unknown customer and 422 for a bad body", async () => {
     const t = await createTestTenant();
     const missing = await project(t, { customerRef: "cus_ghost" });
