@@ -223,21 +223,41 @@ try {
     `projection checked: ${projection.lineItems.length} priced lines, total ${projection.total}, projectedTotal ${projection.projectedTotal} (${projection.currency})`,
   );
 
-  // The trailing-7-day ledger read on its own (the only part that touches events).
+  // What the per-day rollups save: the ledger read a week of events would need, against
+  // the read the projection does (today's events only), each timed on its own.
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   await client.query("ANALYZE events");
-  const windowStart = new Date(Math.max(period.start.getTime(), Date.now() - 7 * DAY));
-  const plan = await client.query(
-    `EXPLAIN (ANALYZE, BUFFERS) SELECT metric, coalesce(sum(quantity), 0)::text, count(*)::text FROM events
-     WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3 AND ts <= $4 AND period_start = $5 GROUP BY metric`,
-    [tenant.id, CUSTOMER, windowStart, new Date(), period.start],
+  const p50 = async (sql: string, args: unknown[]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      await client.query(sql, args);
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[25].toFixed(2);
+  };
+  const ledgerSql = `SELECT metric, sum(quantity)::text, count(*)::text FROM events
+     WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3 GROUP BY metric`;
+  const dayStart = new Date(Math.floor(Date.now() / DAY) * DAY);
+  const weekStart = new Date(Math.max(period.start.getTime(), dayStart.getTime() - 7 * DAY));
+  const weekEvents = (
+    await client.query(
+      "SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3",
+      [tenant.id, CUSTOMER, weekStart],
+    )
+  ).rows[0].n;
+  const rollupRows = (
+    await client.query(
+      "SELECT count(*)::int AS n FROM usage_daily_rollups WHERE tenant_id = $1 AND customer_ref = $2",
+      [tenant.id, CUSTOMER],
+    )
+  ).rows[0].n;
+  console.log(
+    `ledger read p50: trailing week ${await p50(ledgerSql, [tenant.id, CUSTOMER, weekStart])} ms (${weekEvents} events), ` +
+      `today only ${await p50(ledgerSql, [tenant.id, CUSTOMER, dayStart])} ms; rollup rows: ${rollupRows}`,
   );
   await client.end();
-  const planLines = plan.rows.map((r) => r["QUERY PLAN"] as string);
-  console.log("trailing-7-day query:");
-  for (const l of planLines.filter((l) => /Scan|Execution Time|Buffers: shared/.test(l)).slice(0, 6))
-    console.log(`  ${l.trim()}`);
 
   console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per run (after a 2 s warm-up)`);
   const health = await run("GET /api/health (baseline)", { path: "/api/health", method: "GET" });
