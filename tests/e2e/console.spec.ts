@@ -146,8 +146,11 @@ test("team: invite an unknown email, add an existing user, change their role", a
   await page.getByLabel("Email", { exact: true }).fill(stranger);
   await page.getByLabel("Role", { exact: true }).selectOption("admin");
   await page.getByRole("button", { name: "Invite" }).click();
-  await expect(page.getByRole("status")).toContainText("joins when they sign up");
+  await expect(page.getByRole("status")).toContainText("joins by signing up through the link");
   await expect(page.getByTestId("invitations-list")).toContainText(stranger);
+  const inviteLink = (await page.getByTestId("invite-link").textContent()) ?? "";
+  expect(inviteLink).toMatch(/\/signup\?invite=[0-9A-Za-z]{22}$/);
+  await page.screenshot({ path: `${SHOTS}/team-invite-link.png`, fullPage: true });
 
   await page.getByLabel("Email", { exact: true }).fill(colleague.toUpperCase());
   await page.getByLabel("Role", { exact: true }).selectOption("viewer");
@@ -171,6 +174,35 @@ test("team: invite an unknown email, add an existing user, change their role", a
   await p2.getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(p2.getByTestId("audit-rows")).toContainText("member.role_changed");
   await other.close();
+
+  // The stranger accepts through the link: it shows the invitation and opens Initech as admin.
+  const invitee = await page.context().browser()!.newContext();
+  const p3 = await invitee.newPage();
+  await p3.goto(inviteLink);
+  await expect(p3.getByRole("heading", { name: "Join Initech" })).toBeVisible();
+  await expect(p3.getByTestId("invitation-summary")).toContainText("as admin");
+  await expect(p3.getByLabel("Work email")).toHaveValue(stranger);
+  await expect(p3.getByLabel("Company or workspace name")).toHaveCount(0);
+  await p3.screenshot({ path: `${SHOTS}/signup-invited.png`, fullPage: true });
+  await p3.getByLabel("Password").fill(PASSWORD);
+  await p3.getByRole("button", { name: "Create account and join" }).click();
+  await p3.waitForURL("**/overview");
+  await expect(p3.getByRole("heading", { name: "Initech" })).toBeVisible();
+  // Only the invited tenant: no workspace of their own was created.
+  await expect(p3.getByTestId("tenant-switcher").locator("option:checked")).toHaveText("Initech (admin)");
+  await expect(p3.getByTestId("tenant-switcher").locator("option", { hasText: "(owner)" })).toHaveCount(0);
+  await invitee.close();
+
+  // The link worked once: the invitation is gone and the link is now refused.
+  await page.reload();
+  await expect(page.locator(`[data-member-email="${stranger}"]`)).toContainText(stranger);
+  await expect(page.getByTestId("invitations-list")).toHaveCount(0);
+  const reuse = await page.context().browser()!.newContext();
+  const p4 = await reuse.newPage();
+  await p4.goto(inviteLink);
+  await expect(p4.getByText("This invitation link is not valid")).toBeVisible();
+  await expect(p4.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  await reuse.close();
 });
 
 test("the theme toggle switches to dark and the choice survives a reload", async ({ page }) => {

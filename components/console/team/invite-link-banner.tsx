@@ -31,8 +31,8 @@ export function InviteLinkBanner({
   }
 
   return (
-    <div
-      role="status"
+    <section
+      aria-label="Invite link"
       data-testid="invite-link-banner"
       className="rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-800 dark:bg-amber-950/40"
     >
@@ -56,6 +56,6 @@ export function InviteLinkBanner({
           Done
         </button>
       </div>
-    </div>
+    </section>
   );
 }
