@@ -279,6 +279,8 @@ const results: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
   seconds: SECONDS,
   connections: CONNECTIONS,
+  cpus: os.cpus().length,
+  loadAverageAtStart: os.loadavg(),
 };
 try {
   log("warm-up");
@@ -369,6 +371,10 @@ const r = results as {
   ledgerRows: number;
 };
 results.loadAverageAtEnd = os.loadavg();
+// Raw figures first, so a formatting problem below cannot lose a long run.
+mkdirSync("bench/results", { recursive: true });
+const file = path.join("bench/results", `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
 const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 const lines = [
   `machine: ${os.cpus().length} CPUs, load average at start ${r.loadAverageAtStart.map((l) => l.toFixed(1)).join(" ")}`,
@@ -381,8 +387,6 @@ const lines = [
   `batched ingest with the full ledger: ${r.batchedFull.eventsPerSec.toLocaleString()} events/s = ${r.fullVsEmptyPercent}% of empty [target within 20%] ${verdict(r.fullVsEmptyPercent >= 80)}`,
 ];
 console.log(lines.join("\n"));
-mkdirSync("bench/results", { recursive: true });
-const file = path.join("bench/results", `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify({ ...results, summary: lines }, null, 2));
 console.log(`results: ${file}`);
 process.exit(0);
