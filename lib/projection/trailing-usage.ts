@@ -57,6 +57,23 @@ const REBUILD_SQL = `
  * Trailing usage per metric for the metrics that need a run rate (sum and count meters).
  * `rollups`, `today` and `counters` must come from one snapshot (one SQL statement).
  */
+/** A numeric(38,6) value as an exact integer count of millionths (sums in bigint are ~50× faster than decimal.js). */
+function micros(value: string): bigint {
+  const negative = value.startsWith("-");
+  const [int, frac = ""] = (negative ? value.slice(1) : value).split(".");
+  const n = BigInt(int || "0") * 1_000_000n + BigInt(`${frac}000000`.slice(0, 6));
+  return negative ? -n : n;
+}
+
+function fromMicros(n: bigint): Decimal {
+  return new Decimal(n.toString()).div(1_000_000);
+}
+
+interface Totals {
+  micros: bigint;
+  events: bigint;
+}
+
 export async function trailingUsage(opts: {
   tenantId: string;
   customerRef: string;
@@ -68,50 +85,62 @@ export async function trailingUsage(opts: {
   today: TodayRow[];
 }): Promise<Map<string, TrailingUsage>> {
   const periodMs = opts.period.start.getTime();
-  const todayStart = utcDayStart(opts.now);
-  const inPeriod = (ts: string) => new Date(ts).getTime() === periodMs;
-  const closed = (r: RollupRow) => inPeriod(r.period_start) && new Date(r.day).getTime() < todayStart.getTime();
-  const sumBy = (rows: Array<{ metric: string; quantity: string; events: string }>) => {
-    const out = new Map<string, TrailingUsage>();
-    for (const r of rows) {
-      const acc = out.get(r.metric) ?? { quantity: new Decimal(0), events: new Decimal(0) };
-      out.set(r.metric, { quantity: acc.quantity.add(r.quantity), events: acc.events.add(r.events) });
-    }
-    return out;
+  const todayMs = utcDayStart(opts.now).getTime();
+  const windowDayMs = todayMs - TRAILING_DAYS * DAY_MS;
+  const inPeriod = (ts: string) => Date.parse(ts) === periodMs;
+  const add = (into: Map<string, Totals>, metric: string, quantity: string, events: string) => {
+    const acc = into.get(metric);
+    if (acc) {
+      acc.micros += micros(quantity);
+      acc.events += BigInt(events);
+    } else into.set(metric, { micros: micros(quantity), events: BigInt(events) });
   };
-  const today = sumBy(opts.today.filter((t) => inPeriod(t.period_start)));
-  let rollups = opts.rollups.filter(closed);
+  const today = new Map<string, Totals>();
+  for (const t of opts.today) if (inPeriod(t.period_start)) add(today, t.metric, t.quantity, t.events);
+  // One pass over the closed-day rollups: totals for the check, and the window's share.
+  const tally = (rows: RollupRow[]) => {
+    const closed = new Map<string, Totals>();
+    const window = new Map<string, Totals>();
+    for (const r of rows) {
+      if (!inPeriod(r.period_start)) continue;
+      const day = Date.parse(r.day);
+      if (day >= todayMs) continue;
+      add(closed, r.metric, r.quantity, r.events);
+      if (day >= windowDayMs) add(window, r.metric, r.quantity, r.events);
+    }
+    return { closed, window };
+  };
+  let { closed, window } = tally(opts.rollups);
   const counterBy = new Map(opts.counters.filter((c) => inPeriod(c.period_start)).map((c) => [c.meter_id, c]));
   const runRate = opts.meters.filter((m) => m.aggregation === "sum" || m.aggregation === "count");
+  const ZERO: Totals = { micros: 0n, events: 0n };
 
-  const closedTotals = sumBy(rollups);
   const consistent = runRate.every((m) => {
     const c = counterBy.get(m.id);
-    const zero = { quantity: new Decimal(0), events: new Decimal(0) };
-    const a = closedTotals.get(m.metric) ?? zero;
-    const t = today.get(m.metric) ?? zero;
-    if (!c) return a.events.add(t.events).isZero();
-    if (!a.events.add(t.events).eq(c.event_count)) return false;
-    return m.aggregation !== "sum" || a.quantity.add(t.quantity).eq(new Decimal(c.value).sub(c.adjustment_total));
+    const a = closed.get(m.metric) ?? ZERO;
+    const t = today.get(m.metric) ?? ZERO;
+    if (!c) return a.events + t.events === 0n;
+    if (a.events + t.events !== BigInt(c.event_count)) return false;
+    return m.aggregation !== "sum" || a.micros + t.micros === micros(c.value) - micros(c.adjustment_total);
   });
   if (!consistent) {
     const rebuilt = await getPgPool().query<RollupRow>(REBUILD_SQL, [
       opts.tenantId,
       opts.customerRef,
       opts.period.start,
-      todayStart,
+      new Date(todayMs),
     ]);
-    rollups = rebuilt.rows;
+    ({ closed, window } = tally(rebuilt.rows));
   }
 
-  const windowDay = todayStart.getTime() - TRAILING_DAYS * DAY_MS;
-  const inWindow = sumBy(rollups.filter((r) => new Date(r.day).getTime() >= windowDay));
   const out = new Map<string, TrailingUsage>();
   for (const m of runRate) {
-    const zero = { quantity: new Decimal(0), events: new Decimal(0) };
-    const w = inWindow.get(m.metric) ?? zero;
-    const t = today.get(m.metric) ?? zero;
-    out.set(m.metric, { quantity: w.quantity.add(t.quantity), events: w.events.add(t.events) });
+    const w = window.get(m.metric) ?? ZERO;
+    const t = today.get(m.metric) ?? ZERO;
+    out.set(m.metric, {
+      quantity: fromMicros(w.micros + t.micros),
+      events: new Decimal((w.events + t.events).toString()),
+    });
   }
   return out;
 }

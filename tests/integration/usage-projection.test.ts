@@ -290,17 +290,19 @@ describe("usage projection", () => {
 
     // an event back-dated into a closed day, and one before the window
     await ingest(t, now, [
-      ["calls", "cus_roll", 30, new Date("2026-11-14T08:00:00Z")],
+      ["calls", "cus_roll", "30.000125", new Date("2026-11-14T08:00:00Z")],
       ["calls", "cus_roll", 1000, new Date("2026-11-05T08:00:00Z")],
     ]);
-    expect(await trailing(now)).toMatchObject({ quantity: "1180", window: { quantity: "180" } });
+    expect(await trailing(now)).toMatchObject({ quantity: "1180.000125", window: { quantity: "180.000125" } });
 
     // the next day, yesterday's events move from the ledger read into a rollup
     const tomorrow = new Date("2026-11-21T01:00:00Z");
-    expect(await trailing(tomorrow)).toMatchObject({ window: { start: "2026-11-14T00:00:00.000Z", quantity: "180" } });
+    expect(await trailing(tomorrow)).toMatchObject({
+      window: { start: "2026-11-14T00:00:00.000Z", quantity: "180.000125" },
+    });
     expect((await rollups()).map((r) => [r.day.toISOString().slice(0, 10), r.quantity.toString()])).toEqual([
       ["2026-11-05", "1000"],
-      ["2026-11-14", "30"],
+      ["2026-11-14", "30.000125"],
       ["2026-11-15", "100"],
       ["2026-11-20", "50"],
     ]);
