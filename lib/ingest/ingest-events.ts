@@ -35,6 +35,7 @@ export interface IngestEventsOptions {
   now?: Date;
 }
 
+export const MAX_LATENESS_WINDOW_HOURS = 72;
 export const LATE_EVENT_ACTOR = "system:late-event";
 // Timestamps travel as epoch milliseconds (exact integer interval arithmetic in SQL):
 // cheaper than formatting an ISO string per event, and exactly the ms value we hashed.
@@ -180,7 +181,8 @@ async function writeBatch(
     else foundAnchors.set(r.k as string, r.anchor);
   }
   if (windowHours === null) throw new ApiError({ code: "not_found", message: "Tenant not found." });
-  const windowMs = windowHours * 3_600_000;
+  // Stripe finalizes invoices up to 72 h after a period ends: the window never exceeds it.
+  const windowMs = Math.min(Math.max(windowHours, 0), MAX_LATENESS_WINDOW_HOURS) * 3_600_000;
   const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
   const anchors = await ensureCustomers(client, tenantId, refs, foundAnchors);
 
