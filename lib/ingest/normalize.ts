@@ -103,5 +103,14 @@ export function formatDecimal(value: string): string {
 /** Byte-wise (UTF-8) order, the same as Postgres' COLLATE "C": the "last" tie-break. */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // Below the surrogate range UTF-16 code units order like UTF-8 bytes; above, they may not.
+    if (ca < 0xd800 && cb < 0xd800) return ca - cb;
+    return Buffer.compare(Buffer.from(a.slice(i), "utf8"), Buffer.from(b.slice(i), "utf8"));
+  }
+  return a.length - b.length;
 }
