@@ -1,19 +1,20 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import type { Role } from "@/lib/auth/roles";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { hashInvitationToken } from "./invitation-token";
 
 /**
- * Accepts the one invitation whose secret link is `token`, for a user signing up with
- * `email`, inside the caller's transaction (so a refusal rolls the whole sign-up back).
+ * Accepts the one invitation whose secret link is `token` for the user with `email` (signing
+ * up, or signed in), inside the caller's transaction (so a refusal rolls a sign-up back).
  * The link must exist, be unexpired, and have been sent to `email`. It is single use.
- * Returns the joined tenant id.
+ * Returns the joined tenant id and role.
  */
 export async function acceptInvitationToken(
   tx: Prisma.TransactionClient,
   opts: { userId: string; email: string; token: string },
-): Promise<string> {
+): Promise<{ tenantId: string; role: Role }> {
   const tokenHash = hashInvitationToken(opts.token);
   const inv = await tx.invitation.findUnique({ where: { tokenHash } });
   if (!inv) {
@@ -41,7 +42,14 @@ export async function acceptInvitationToken(
   if (used.count !== 1) {
     throw new ApiError({ code: "not_found", message: "This invitation link was just used or replaced." });
   }
-  await tx.membership.create({ data: { tenantId: inv.tenantId, userId: opts.userId, role: inv.role } });
+  // Already a member (added another way since): the link is spent, the role is unchanged.
+  const created = await tx.membership.createMany({
+    data: [{ tenantId: inv.tenantId, userId: opts.userId, role: inv.role }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) {
+    throw new ApiError({ code: "conflict", message: "You are already a member of this tenant." });
+  }
   await recordAudit(tx, {
     tenantId: inv.tenantId,
     actor: { type: "user", id: opts.userId },
@@ -49,5 +57,5 @@ export async function acceptInvitationToken(
     target: { type: "user", id: opts.userId },
     data: { email: inv.email, role: inv.role, via: "invite_link" },
   });
-  return inv.tenantId;
+  return { tenantId: inv.tenantId, role: inv.role };
 }

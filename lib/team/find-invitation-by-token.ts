@@ -8,6 +8,8 @@ export interface InvitationPreview {
   email: string;
   role: Role;
   expired: boolean;
+  /** The invited email already has an account: accept signed in, not by signing up. */
+  hasAccount: boolean;
 }
 
 /** What the sign-up page shows for an invite link; null when the link is unknown. */
@@ -18,10 +20,12 @@ export async function findInvitationByToken(token: string): Promise<InvitationPr
     select: { email: true, role: true, expiresAt: true, tenant: { select: { name: true } } },
   });
   if (!inv) return null;
+  const account = await db.user.findUnique({ where: { email: inv.email }, select: { id: true } });
   return {
     tenantName: inv.tenant.name,
     email: inv.email,
     role: inv.role,
     expired: inv.expiresAt.getTime() <= Date.now(),
+    hasAccount: account !== null,
   };
 }

@@ -12,22 +12,23 @@ import { assertCanManage } from "./team-rules";
 export const ZInviteMember = z.object({ email: ZEmail, role: ZRole });
 export type TInviteMember = z.infer<typeof ZInviteMember>;
 
-export type InviteResult =
-  | { kind: "member"; userId: string; email: string; role: Role }
-  | {
-      kind: "invitation";
-      email: string;
-      role: Role;
-      /** `/signup?invite=<secret>`: returned once, only its hash is stored. */
-      inviteUrl: string;
-      expiresAt: string;
-      /** True when an earlier pending invitation was replaced (its link stops working). */
-      renewed: boolean;
-    };
+export interface InviteResult {
+  kind: "invitation";
+  email: string;
+  role: Role;
+  /** `/signup?invite=<secret>`: returned once, only its hash is stored. */
+  inviteUrl: string;
+  expiresAt: string;
+  /** True when an earlier pending invitation was replaced (its link stops working). */
+  renewed: boolean;
+  /** The email already has an account: they open the link signed in and accept. */
+  existingAccount: boolean;
+}
 
 /**
- * Invites an email to the tenant. An existing user becomes a member at once; anyone else
- * gets a pending invitation whose secret link must be used to sign up with that email.
+ * Invites an email to the tenant: a pending invitation whose secret link the invitee must
+ * use, signing up with that email or signed in as it. Nobody joins on the email alone (no
+ * sign-up verifies an email, so an account may belong to someone who merely claimed it).
  * Inviting a pending email again replaces its link (and role) and restarts the expiry.
  */
 export async function inviteMember(
@@ -39,18 +40,7 @@ export async function inviteMember(
     assertCanManage(team.get(actorUserId), { from: null, to: role });
     const actor = { type: "user" as const, id: actorUserId };
     const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    if (user) {
-      if (team.has(user.id)) throw new ApiError({ code: "conflict", message: `${email} is already a member.` });
-      await tx.membership.create({ data: { tenantId, userId: user.id, role } });
-      await recordAudit(tx, {
-        tenantId,
-        actor,
-        action: "member.added",
-        target: { type: "user", id: user.id },
-        data: { email, role },
-      });
-      return { kind: "member", userId: user.id, email, role };
-    }
+    if (user && team.has(user.id)) throw new ApiError({ code: "conflict", message: `${email} is already a member.` });
     const { token, tokenHash, expiresAt } = newInvitationToken();
     const pending = await tx.invitation.findUnique({ where: { tenantId_email: { tenantId, email } } });
     if (pending) {
@@ -79,6 +69,7 @@ export async function inviteMember(
       inviteUrl: inviteLink(token),
       expiresAt: expiresAt.toISOString(),
       renewed: pending !== null,
+      existingAccount: user !== null,
     };
   });
 }

@@ -76,7 +76,7 @@ export async function signUp(input: TSignUp): Promise<SignUpResult> {
       const joinedTenantIds =
         input.inviteToken === undefined
           ? []
-          : [await acceptInvitationToken(tx, { userId, email: input.email, token: input.inviteToken })];
+          : [(await acceptInvitationToken(tx, { userId, email: input.email, token: input.inviteToken })).tenantId];
       const ownTenantId = own?.id ?? null;
       const tenantId = joinedTenantIds[0] ?? ownTenantId;
       // The schema guarantees one of the two (tenantName is required without an invite link).

@@ -133,7 +133,7 @@ test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) 
   await expect(page.getByText("/api/v1/events/ingest").first()).toBeVisible();
 });
 
-test("team: invite an unknown email, add an existing user, change their role", async ({ page, request }) => {
+test("team: invite links for a new and an existing account, change a role", async ({ page, request }) => {
   const colleague = uniqueEmail("colleague");
   const signup = await request.post("/api/signup", {
     data: { email: colleague, password: PASSWORD, tenantName: "Colleague Co" },
@@ -146,16 +146,36 @@ test("team: invite an unknown email, add an existing user, change their role", a
   await page.getByLabel("Email", { exact: true }).fill(stranger);
   await page.getByLabel("Role", { exact: true }).selectOption("admin");
   await page.getByRole("button", { name: "Invite" }).click();
-  await expect(page.getByRole("status")).toContainText("joins by signing up through the link");
+  await expect(page.getByRole("status")).toContainText("they join by signing up through the link");
   await expect(page.getByTestId("invitations-list")).toContainText(stranger);
   const inviteLink = (await page.getByTestId("invite-link").textContent()) ?? "";
   expect(inviteLink).toMatch(/\/signup\?invite=[0-9A-Za-z]{22}$/);
   await page.screenshot({ path: `${SHOTS}/team-invite-link.png`, fullPage: true });
 
+  // An existing account is not added on the email alone: it gets a link too.
   await page.getByLabel("Email", { exact: true }).fill(colleague.toUpperCase());
   await page.getByLabel("Role", { exact: true }).selectOption("viewer");
   await page.getByRole("button", { name: "Invite" }).click();
-  await expect(page.getByRole("status")).toContainText("is now a member");
+  await expect(page.getByRole("status")).toContainText("already have an account");
+  const colleagueLink = (await page.getByTestId("invite-link").textContent()) ?? "";
+  expect(colleagueLink).toMatch(/\/signup\?invite=[0-9A-Za-z]{22}$/);
+  await expect(page.locator(`[data-member-email="${colleague}"]`)).toHaveCount(0);
+
+  // The colleague opens the link signed out, signs in, accepts, and lands in Initech.
+  const other = await page.context().browser()!.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(colleagueLink);
+  await p2.getByRole("link", { name: "Sign in to accept" }).click();
+  await p2.getByLabel("Email").fill(colleague);
+  await p2.getByLabel("Password").fill(PASSWORD);
+  await p2.getByRole("button", { name: "Sign in" }).click();
+  await p2.waitForURL(/\/signup\?invite=/);
+  await expect(p2.getByTestId("invitation-summary")).toContainText("as viewer");
+  await p2.getByRole("button", { name: "Join Initech" }).click();
+  await p2.waitForURL("**/overview");
+  await expect(p2.getByRole("heading", { name: "Initech" })).toBeVisible();
+
+  await page.reload();
   const member = page.locator(`[data-member-email="${colleague}"]`);
   await expect(member).toBeVisible();
   await member.getByLabel(`Role of ${colleague}`).selectOption("admin");
@@ -165,9 +185,7 @@ test("team: invite an unknown email, add an existing user, change their role", a
   await page.screenshot({ path: `${SHOTS}/team.png`, fullPage: true });
 
   // The colleague now has two tenants and can switch between them.
-  const other = await page.context().browser()!.newContext();
-  const p2 = await other.newPage();
-  await signIn(p2, colleague, PASSWORD);
+  await p2.getByTestId("tenant-switcher").selectOption({ label: "Colleague Co (owner)" });
   await expect(p2.getByRole("heading", { name: "Colleague Co" })).toBeVisible();
   await p2.getByTestId("tenant-switcher").selectOption({ label: "Initech (admin)" });
   await expect(p2.getByRole("heading", { name: "Initech" })).toBeVisible();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as acceptRoute from "@/app/api/console/invitations/accept/route";
 import * as invitations from "@/app/api/console/team/invitations/route";
 import * as signupRoute from "@/app/api/signup/route";
 import type { Role } from "@/lib/auth/roles";
@@ -177,6 +178,78 @@ describe("accepting an invitation at sign-up", () => {
     const blank = await signUp({ email: inviteeEmail(), inviteToken: "  " });
     expect(blank.status).toBe(422);
     expect(blank.body.error.details.map((d: { path: string }) => d.path)).toEqual(["inviteToken"]);
+  });
+});
+
+describe("accepting an invitation with an existing account", () => {
+  const accept = (cookie: string | null, token: string) =>
+    callRoute(acceptRoute.POST, {
+      method: "POST",
+      path: "/api/console/invitations/accept",
+      headers: cookie ? { cookie } : {},
+      body: { token },
+    });
+
+  it("keeps out someone who registered the invited email first until they use the link signed in", async () => {
+    // Anyone can register any email (sign-up verifies none), so an account proves nothing.
+    const squatted = inviteeEmail();
+    const squatter = await signUp({ email: squatted, tenantName: "Squatter Inc" });
+    const team = await ownedTenant();
+    const token = await invite(team, squatted, "admin");
+    expect(await roleOf(team.tenantId, squatted)).toBeNull();
+    expect(await db.invitation.count({ where: { tenantId: team.tenantId, email: squatted } })).toBe(1);
+    // And the link cannot be used by signing up again with that email.
+    expect((await signUp({ email: squatted, inviteToken: token })).status).toBe(409);
+    expect(await db.membership.count({ where: { userId: squatter.body.userId } })).toBe(1);
+  });
+
+  it("joins a signed-in user with the invited role through a link sent to their email, once", async () => {
+    const team = await ownedTenant();
+    const user = await createTestUser();
+    const token = await invite(team, user.email, "admin");
+    const cookie = await sessionCookie(user.id);
+    const res = await accept(cookie, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ tenantId: team.tenantId, role: "admin" });
+    expect(res.headers.get("set-cookie")).toContain(`sm-tenant=${team.tenantId}`);
+    expect(await roleOf(team.tenantId, user.email)).toBe("admin");
+    const again = await accept(cookie, token);
+    expect(again.status).toBe(404);
+    const accepted = await db.auditLog.findFirstOrThrow({
+      where: { tenantId: team.tenantId, action: "invitation.accepted" },
+    });
+    expect(accepted.data).toEqual({ email: user.email, role: "admin", via: "invite_link" });
+  });
+
+  it("refuses a link sent to another email, an expired link, and a signed-out request", async () => {
+    const team = await ownedTenant();
+    const invited = await createTestUser();
+    const other = await createTestUser();
+    const token = await invite(team, invited.email, "viewer");
+    const wrongUser = await accept(await sessionCookie(other.id), token);
+    expect(wrongUser.status).toBe(422);
+    expect(wrongUser.body.error.details).toEqual([
+      { path: "email", message: "must be the address this invitation was sent to" },
+    ]);
+    expect(await roleOf(team.tenantId, other.email)).toBeNull();
+    expect((await accept(null, token)).status).toBe(401);
+    await db.invitation.update({
+      where: { tokenHash: hashInvitationToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect((await accept(await sessionCookie(invited.id), token)).status).toBe(422);
+    expect(await roleOf(team.tenantId, invited.email)).toBeNull();
+    expect(await db.invitation.count({ where: { tenantId: team.tenantId, email: invited.email } })).toBe(1);
+  });
+
+  it("answers 409 and changes nothing when the user is already a member", async () => {
+    const team = await ownedTenant();
+    const user = await createTestUser();
+    const token = await invite(team, user.email, "admin");
+    await addMember(team.tenantId, user.id, "viewer");
+    const res = await accept(await sessionCookie(user.id), token);
+    expect(res.status).toBe(409);
+    expect(await roleOf(team.tenantId, user.email)).toBe("viewer");
   });
 });
 

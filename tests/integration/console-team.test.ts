@@ -43,15 +43,11 @@ const roleOf = async (tenantId: string, userId: string) =>
   (await db.membership.findUnique({ where: { tenantId_userId: { tenantId, userId } } }))?.role ?? null;
 
 describe("team management", () => {
-  it("adds an existing user at once and records an invitation for an unknown email", async () => {
+  it("records an invitation with a one-time link for an unknown email", async () => {
     const { tenantId, users } = await tenantWith(["owner"]);
-    const existing = await createTestUser();
-    const added = await invite(users[0].cookie, existing.email.toUpperCase(), "admin");
-    expect(added.status).toBe(201);
-    expect(added.body).toEqual({ kind: "member", userId: existing.id, email: existing.email, role: "admin" });
-    expect(await roleOf(tenantId, existing.id)).toBe("admin");
     const before = Date.now();
     const invited = await invite(users[0].cookie, "  New.Person@Example.TEST ", "viewer");
+    expect(invited.status).toBe(201);
     expect(invited.body).toEqual({
       kind: "invitation",
       email: "new.person@example.test",
@@ -59,6 +55,7 @@ describe("team management", () => {
       inviteUrl: expect.stringMatching(/^\/signup\?invite=[0-9A-Za-z]{22}$/),
       expiresAt: expect.any(String),
       renewed: false,
+      existingAccount: false,
     });
     // Only the hash of the link's secret is stored; the link lives 7 days.
     const token = invited.body.inviteUrl.split("=")[1];
@@ -71,9 +68,6 @@ describe("team management", () => {
     expect(row.expiresAt.getTime() - before).toBeGreaterThanOrEqual(INVITATION_TTL_MS);
     expect(row.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(INVITATION_TTL_MS);
     const list = await callRoute(team.GET, { path: "/api/console/team", headers: { cookie: users[0].cookie } });
-    expect(list.body.members.map((m: { email: string }) => m.email).sort()).toEqual(
-      [existing.email, users[0].email].sort(),
-    );
     expect(list.body.invitations).toEqual([
       {
         email: "new.person@example.test",
@@ -82,11 +76,20 @@ describe("team management", () => {
         expiresAt: row.expiresAt.toISOString(),
       },
     ]);
-    const actions = await db.auditLog.findMany({
-      where: { tenantId, actorId: users[0].id },
-      orderBy: { createdAt: "asc" },
-    });
-    expect(actions.map((a) => a.action)).toEqual(["member.added", "invitation.created"]);
+    const audit = await db.auditLog.findFirstOrThrow({ where: { tenantId, actorId: users[0].id } });
+    expect(audit).toMatchObject({ action: "invitation.created", targetId: "new.person@example.test" });
+  });
+
+  it("does not add an existing account on the email alone: it gets a link to accept signed in", async () => {
+    const { tenantId, users } = await tenantWith(["owner"]);
+    const existing = await createTestUser();
+    const invited = await invite(users[0].cookie, existing.email.toUpperCase(), "admin");
+    expect(invited.status).toBe(201);
+    expect(invited.body).toMatchObject({ kind: "invitation", email: existing.email, existingAccount: true });
+    expect(await roleOf(tenantId, existing.id)).toBeNull();
+    const list = await callRoute(team.GET, { path: "/api/console/team", headers: { cookie: users[0].cookie } });
+    expect(list.body.members.map((m: { email: string }) => m.email)).toEqual([users[0].email]);
+    expect(list.body.invitations.map((i: { email: string }) => i.email)).toEqual([existing.email]);
   });
 
   it("answers 409 to inviting a member", async () => {

@@ -9,12 +9,14 @@ export function InviteLinkBanner({
   email,
   path,
   expiresAt,
+  existingAccount,
   onDismiss,
 }: {
   email: string;
   /** `/signup?invite=…`, made absolute with this page's origin. */
   path: string;
   expiresAt: string;
+  existingAccount: boolean;
   onDismiss: () => void;
 }) {
   const [copied, setCopied] = useState(false);
@@ -38,9 +40,12 @@ export function InviteLinkBanner({
     >
       <p className="text-sm font-semibold text-amber-900 dark:text-amber-200">Send this invite link to {email}</p>
       <p className="mt-1 text-sm text-amber-800 dark:text-amber-300">
-        StripeMeter does not send email: copy the link and send it to them yourself. They join by signing up with{" "}
-        {email} through this link; nobody else can use it. It is shown only now, works once, and expires{" "}
-        {formatDateTime(expiresAt)}. Lost it? Invite the same email again for a new link (the old one stops working).
+        StripeMeter does not send email: copy the link and send it to them yourself.{" "}
+        {existingAccount
+          ? `They already have an account: they open the link signed in as ${email} and accept.`
+          : `They join by signing up with ${email} through this link.`}{" "}
+        Nobody else can use it. It is shown only now, works once, and expires {formatDateTime(expiresAt)}. Lost it?
+        Invite the same email again for a new link (the old one stops working).
       </p>
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <code

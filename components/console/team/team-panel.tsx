@@ -27,9 +27,13 @@ export interface InvitationView {
   expired: boolean;
 }
 
-type InviteResponse =
-  | { kind: "member"; email: string }
-  | { kind: "invitation"; email: string; inviteUrl: string; expiresAt: string; renewed: boolean };
+interface InviteResponse {
+  email: string;
+  inviteUrl: string;
+  expiresAt: string;
+  renewed: boolean;
+  existingAccount: boolean;
+}
 
 const ROLE_HELP: Record<Role, string> = {
   owner: "everything, including owners",
@@ -52,7 +56,12 @@ export function TeamPanel({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const [link, setLink] = useState<{ email: string; path: string; expiresAt: string } | null>(null);
+  const [link, setLink] = useState<{
+    email: string;
+    path: string;
+    expiresAt: string;
+    existingAccount: boolean;
+  } | null>(null);
   const canManage = actorRole !== "viewer";
   // The UI mirrors the server's rules; the server enforces them regardless.
   const grantable: Role[] = actorRole === "owner" ? ["owner", "admin", "viewer"] : ["admin", "viewer"];
@@ -78,11 +87,13 @@ export function TeamPanel({
       method: "POST",
       body: { email, role },
     });
-    if (res.kind === "member") return `${res.email} already had an account and is now a member.`;
-    setLink({ email: res.email, path: res.inviteUrl, expiresAt: res.expiresAt });
+    setLink({ email: res.email, path: res.inviteUrl, expiresAt: res.expiresAt, existingAccount: res.existingAccount });
+    const how = res.existingAccount
+      ? "they already have an account and join by opening the link while signed in"
+      : "they join by signing up through the link";
     return res.renewed
-      ? `New invite link for ${res.email}: the previous link no longer works.`
-      : `Invitation created: ${res.email} joins by signing up through the link below.`;
+      ? `New invite link for ${res.email} (the previous link no longer works): ${how}.`
+      : `Invitation created for ${res.email}: ${how}.`;
   }
 
   function invite(e: FormEvent<HTMLFormElement>) {
@@ -143,6 +154,7 @@ export function TeamPanel({
           email={link.email}
           path={link.path}
           expiresAt={link.expiresAt}
+          existingAccount={link.existingAccount}
           onDismiss={() => setLink(null)}
         />
       ) : null}
