@@ -36,10 +36,13 @@ describe("next-auth options", () => {
     expect(token.uid).toBe("usr_abc");
   });
 
-  it("maps an OAuth sign-in to a local user (created on first sign-in) and refuses unverified Google emails", async () => {
+  it("maps an OAuth sign-in to a local user (created on first sign-in) and refuses unverified emails", async () => {
     const email = `oauth-${Date.now()}@example.test`;
     const user: { id: string; email: string; name: string; uid?: string } = { id: "12345", email, name: "Ada" };
-    expect(await cb("signIn")({ user, account: { provider: "github" }, profile: {} })).toBe(true);
+    // GitHub's profile carries email_verified only when our userinfo request found a verified primary.
+    expect(await cb("signIn")({ user, account: { provider: "github" }, profile: {} })).toBe(false);
+    expect(await db.user.count({ where: { email } })).toBe(0);
+    expect(await cb("signIn")({ user, account: { provider: "github" }, profile: { email_verified: true } })).toBe(true);
     const local = await db.user.findUniqueOrThrow({ where: { email } });
     const token = await cb("jwt")({ token: {}, user, account: { provider: "github" } });
     expect(token.uid).toBe(local.id);

@@ -1,5 +1,24 @@
-import { describe, expect, it } from "vitest";
-import { isVerifiedOAuthEmail, verifiedPrimaryGitHubEmail } from "@/lib/auth/auth-options";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { buildAuthOptions, isVerifiedOAuthEmail, verifiedPrimaryGitHubEmail } from "@/lib/auth/auth-options";
+
+type UserinfoRequest = (ctx: {
+  client: { userinfo: (token: string) => Promise<Record<string, unknown>> };
+  tokens: { access_token: string };
+}) => Promise<Record<string, unknown>>;
+
+function githubUserinfo(): UserinfoRequest {
+  vi.stubEnv("GITHUB_ID", "gh");
+  vi.stubEnv("GITHUB_SECRET", "gh-secret");
+  const github = buildAuthOptions().providers.find((p) => p.id === "github") as unknown as {
+    options: { userinfo: { request: UserinfoRequest } };
+  };
+  return github.options.userinfo.request;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+});
 
 describe("OAuth email verification", () => {
   it("takes GitHub's primary address only when it is verified", () => {
@@ -25,5 +44,28 @@ describe("OAuth email verification", () => {
     expect(isVerifiedOAuthEmail({ email: "a@example.test", email_verified: "true" })).toBe(false);
     expect(isVerifiedOAuthEmail({ email: "a@example.test" })).toBe(false);
     expect(isVerifiedOAuthEmail(undefined)).toBe(false);
+  });
+
+  it("replaces GitHub's profile email with the verified primary address, or none", async () => {
+    const request = githubUserinfo();
+    const client = { userinfo: async () => ({ id: 1, login: "octo", email: "public@example.test" }) };
+    const answer = (emails: unknown) =>
+      vi.stubGlobal(
+        "fetch",
+        vi.fn(async (url: string) => {
+          expect(url).toBe("https://api.github.com/user/emails");
+          return new Response(JSON.stringify(emails), { status: 200 });
+        }),
+      );
+    answer([{ email: "me@example.test", primary: true, verified: true }]);
+    expect(await request({ client, tokens: { access_token: "t" } })).toMatchObject({
+      login: "octo",
+      email: "me@example.test",
+      email_verified: true,
+    });
+    answer([{ email: "me@example.test", primary: true, verified: false }]);
+    const unverified = await request({ client, tokens: { access_token: "t" } });
+    expect(unverified.email).toBeUndefined();
+    expect(unverified.email_verified).toBe(false);
   });
 });
