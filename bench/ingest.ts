@@ -45,10 +45,11 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 async function startDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
   let stop = async () => {};
-  const admin = new pg.Client({ connectionString: embeddedUrl(PG_PORT, "postgres") });
+  let admin = new pg.Client({ connectionString: embeddedUrl(PG_PORT, "postgres") });
   try {
     await admin.connect();
   } catch {
+    admin = new pg.Client({ connectionString: embeddedUrl(PG_PORT, "postgres") });
     const dataDir = path.resolve(process.env.SM_PG_DATA ?? path.join(".data", `pg-bench-${PG_PORT}`));
     log(`starting embedded Postgres on ${PG_PORT} (${dataDir})`);
     const started = await startEmbeddedPostgres({ port: PG_PORT, dataDir, database: "postgres" });
