@@ -1,13 +1,10 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { newRequestId } from "@/lib/api/request-id";
-
-const VALID_REQUEST_ID = /^[\w.-]{1,64}$/;
+import { requestIdFor } from "@/lib/api/run-route";
 
 // Every API response carries an x-request-id (API.md). The id is also passed to the route
 // as a request header, so the route wrapper logs and returns the same one.
 export function proxy(req: NextRequest): NextResponse {
-  const incoming = req.headers.get("x-request-id");
-  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newRequestId();
+  const requestId = requestIdFor(req);
   const headers = new Headers(req.headers);
   headers.set("x-request-id", requestId);
   const res = NextResponse.next({ request: { headers } });

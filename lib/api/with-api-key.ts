@@ -1,9 +1,8 @@
 import "server-only";
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
-import { logger } from "@/lib/log";
-import { ApiError, errorResponse, toApiError } from "./errors";
+import { ApiError } from "./errors";
 import { takeToken } from "./rate-limit";
-import { newRequestId } from "./request-id";
+import { runRoute } from "./run-route";
 
 export interface ApiKeyContext<P> {
   req: Request;
@@ -39,18 +38,15 @@ export function withApiKey<P = Record<string, never>>(
   handler: (ctx: ApiKeyContext<P>) => Promise<Response>,
   opts: { scope: ApiKeyScope },
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
-  return async (req, routeCtx) => {
-    const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
-    const started = performance.now();
-    let status = 500;
-    let tenantId: string | undefined;
-    try {
+  return (req, routeCtx) =>
+    runRoute(req, async (requestId, fields) => {
       const presented = presentedKey(req);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
       const check = await authenticateApiKey(presented);
       if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
-      tenantId = check.key.tenantId;
+      const tenantId = check.key.tenantId;
+      fields.tenantId = tenantId;
       const limit = takeToken(check.key.keyId);
       if (!limit.ok) {
         throw new ApiError({
@@ -67,26 +63,6 @@ export function withApiKey<P = Record<string, never>>(
         throw new ApiError({ code: "forbidden", message: "tenantId does not match the API key's tenant." });
       }
       const params = ((await routeCtx?.params) ?? {}) as P;
-      const res = await handler({ req, tenantId, apiKey: check.key, requestId, params });
-      res.headers.set("x-request-id", requestId);
-      status = res.status;
-      return res;
-    } catch (err) {
-      const apiErr = toApiError(err);
-      status = apiErr.status;
-      if (apiErr.code === "internal_error") {
-        logger.error("unhandled error", { requestId, tenantId, err: err instanceof Error ? err.stack : String(err) });
-      }
-      return errorResponse(apiErr, requestId);
-    } finally {
-      logger.info("request", {
-        requestId,
-        tenantId,
-        method: req.method,
-        path: new URL(req.url).pathname,
-        status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      });
-    }
-  };
+      return handler({ req, tenantId, apiKey: check.key, requestId, params });
+    });
 }

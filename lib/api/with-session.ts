@@ -2,10 +2,9 @@ import "server-only";
 import { type ConsoleSession, type ConsoleUser, resolveConsoleSession } from "@/lib/auth/resolve-console-session";
 import { type Role, roleAtLeast } from "@/lib/auth/roles";
 import { cookieReaderFromHeader, readSessionUserId } from "@/lib/auth/session-token";
-import { logger } from "@/lib/log";
 import { ACTIVE_TENANT_COOKIE } from "@/lib/tenants/active-tenant-cookie";
-import { ApiError, errorResponse, toApiError } from "./errors";
-import { newRequestId } from "./request-id";
+import { ApiError } from "./errors";
+import { runRoute } from "./run-route";
 
 export interface SignedInContext<P> {
   req: Request;
@@ -46,51 +45,21 @@ function run<P, C>(
   resolve: (req: Request, requestId: string, params: P, session: ConsoleSession) => C,
   handler: Handler<C>,
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
-  return async (req, routeCtx) => {
-    const requestId = req.headers.get("x-request-id")?.match(/^[\w.-]{1,64}$/)?.[0] ?? newRequestId();
-    const started = performance.now();
-    let status = 500;
-    let userId: string | undefined;
-    let tenantId: string | undefined;
-    try {
+  return (req, routeCtx) =>
+    runRoute(req, async (requestId, fields) => {
       assertSameOrigin(req);
       const cookies = cookieReaderFromHeader(req.headers.get("cookie"));
       const uid = await readSessionUserId(cookies);
       if (!uid) throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
       const session = await resolveConsoleSession(uid, cookies.get(ACTIVE_TENANT_COOKIE));
       if (!session) throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
-      userId = session.user.id;
-      tenantId = session.active?.tenantId;
+      fields.userId = session.user.id;
+      fields.tenantId = session.active?.tenantId;
       const params = ((await routeCtx?.params) ?? {}) as P;
       const res = await handler(resolve(req, requestId, params, session));
-      res.headers.set("x-request-id", requestId);
       res.headers.set("cache-control", "no-store");
-      status = res.status;
       return res;
-    } catch (err) {
-      const apiErr = toApiError(err);
-      status = apiErr.status;
-      if (apiErr.code === "internal_error") {
-        logger.error("unhandled error", {
-          requestId,
-          userId,
-          tenantId,
-          err: err instanceof Error ? err.stack : String(err),
-        });
-      }
-      return errorResponse(apiErr, requestId);
-    } finally {
-      logger.info("request", {
-        requestId,
-        userId,
-        tenantId,
-        method: req.method,
-        path: new URL(req.url).pathname,
-        status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      });
-    }
-  };
+    });
 }
 
 /**

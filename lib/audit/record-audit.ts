@@ -1,10 +1,14 @@
-import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 
+export interface AuditActor {
+  type: "user" | "api_key" | "system" | "cli";
+  id?: string | null;
+}
+
 export interface AuditEntry {
   tenantId: string;
-  actor: { type: "user" | "api_key" | "system" | "cli"; id?: string | null };
+  actor: AuditActor;
   action: string;
   target?: { type: string; id: string };
   data?: Prisma.InputJsonValue;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { type AuditActor, recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { newId, randomBase62 } from "@/lib/ids";
 
@@ -72,7 +73,7 @@ export interface CreateApiKeyOptions {
   scopes: readonly ApiKeyScope[];
   mode?: ApiKeyMode;
   expiresAt?: Date | null;
-  actor: { type: "user" | "api_key" | "system" | "cli"; id?: string | null };
+  actor: AuditActor;
 }
 
 export async function createApiKey(opts: CreateApiKeyOptions): Promise<CreatedApiKey> {
@@ -93,17 +94,12 @@ export async function createApiKey(opts: CreateApiKeyOptions): Promise<CreatedAp
         expiresAt: opts.expiresAt ?? null,
       },
     });
-    await tx.auditLog.create({
-      data: {
-        tenantId: opts.tenantId,
-        id: newId("aud"),
-        actorType: opts.actor.type,
-        actorId: opts.actor.id ?? null,
-        action: "api_key.created",
-        targetType: "api_key",
-        targetId: id,
-        data: { name: opts.name, scopes, prefix },
-      },
+    await recordAudit(tx, {
+      tenantId: opts.tenantId,
+      actor: opts.actor,
+      action: "api_key.created",
+      target: { type: "api_key", id },
+      data: { name: opts.name, scopes, prefix },
     });
     return created;
   });
@@ -142,16 +138,11 @@ export async function revokeApiKey(opts: {
       where: { tenantId_id: { tenantId: opts.tenantId, id: opts.id } },
       data: { revokedAt: new Date() },
     });
-    await tx.auditLog.create({
-      data: {
-        tenantId: opts.tenantId,
-        id: newId("aud"),
-        actorType: opts.actor.type,
-        actorId: opts.actor.id ?? null,
-        action: "api_key.revoked",
-        targetType: "api_key",
-        targetId: opts.id,
-      },
+    await recordAudit(tx, {
+      tenantId: opts.tenantId,
+      actor: opts.actor,
+      action: "api_key.revoked",
+      target: { type: "api_key", id: opts.id },
     });
     return summarize(row);
   });
@@ -190,17 +181,12 @@ export async function rotateApiKey(opts: {
         expiresAt: old.expiresAt,
       },
     });
-    await tx.auditLog.create({
-      data: {
-        tenantId: opts.tenantId,
-        id: newId("aud"),
-        actorType: opts.actor.type,
-        actorId: opts.actor.id ?? null,
-        action: "api_key.rotated",
-        targetType: "api_key",
-        targetId: opts.id,
-        data: { replacedBy: id },
-      },
+    await recordAudit(tx, {
+      tenantId: opts.tenantId,
+      actor: opts.actor,
+      action: "api_key.rotated",
+      target: { type: "api_key", id: opts.id },
+      data: { replacedBy: id },
     });
     return created;
   });

@@ -1,9 +1,9 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { periodFor } from "@/lib/billing/period";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { newId } from "@/lib/ids";
 import type { Actor } from "@/lib/meters/create-meter";
 import { customerNotFound } from "./get-customer-or-throw";
 import { type CustomerDto, toCustomerDto, type UpdateCustomerInput } from "./schemas";
@@ -61,22 +61,17 @@ export async function updateCustomer(opts: {
       ? await tx.customer.update({ where: { tenantId_id: { tenantId, id } }, data })
       : current;
     if (Object.keys(data).length) {
-      await tx.auditLog.create({
+      await recordAudit(tx, {
+        tenantId,
+        actor: opts.actor,
+        action: "customer.updated",
+        target: { type: "customer", id },
         data: {
-          tenantId,
-          id: newId("aud"),
-          actorType: opts.actor.type,
-          actorId: opts.actor.id ?? null,
-          action: "customer.updated",
-          targetType: "customer",
-          targetId: id,
-          data: {
-            customerRef,
-            changes: Object.keys(data),
-            ...(data.billingAnchor !== undefined
-              ? { billingAnchor: { from: current.billingAnchor?.toISOString() ?? null, to: input.billingAnchor } }
-              : {}),
-          },
+          customerRef,
+          changes: Object.keys(data),
+          ...(data.billingAnchor !== undefined
+            ? { billingAnchor: { from: current.billingAnchor?.toISOString() ?? null, to: input.billingAnchor } }
+            : {}),
         },
       });
     }

@@ -1,14 +1,12 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { type AuditActor, recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { type CreateMeterInput, type MeterDto, toMeterDto } from "./schemas";
 
-export interface Actor {
-  type: "user" | "api_key" | "system" | "cli";
-  id?: string | null;
-}
+export type Actor = AuditActor;
 
 /** Creates a meter; a metric that already has one (created here or by ingest) is a 409. */
 export async function createMeter(opts: {
@@ -32,17 +30,12 @@ export async function createMeter(opts: {
           uniqueBy: input.uniqueBy ?? null,
         },
       });
-      await tx.auditLog.create({
-        data: {
-          tenantId,
-          id: newId("aud"),
-          actorType: opts.actor.type,
-          actorId: opts.actor.id ?? null,
-          action: "meter.created",
-          targetType: "meter",
-          targetId: id,
-          data: { metric: input.metric, aggregation: input.aggregation },
-        },
+      await recordAudit(tx, {
+        tenantId,
+        actor: opts.actor,
+        action: "meter.created",
+        target: { type: "meter", id },
+        data: { metric: input.metric, aggregation: input.aggregation },
       });
       return created;
     });

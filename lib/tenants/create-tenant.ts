@@ -1,3 +1,4 @@
+import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 
@@ -23,17 +24,12 @@ export async function createTenant(opts: CreateTenantOptions): Promise<TenantSum
     if (opts.ownerUserId) {
       await tx.membership.create({ data: { tenantId: id, userId: opts.ownerUserId, role: "owner" } });
     }
-    await tx.auditLog.create({
-      data: {
-        tenantId: id,
-        id: newId("aud"),
-        actorType: opts.actor.type,
-        actorId: opts.actor.id ?? null,
-        action: "tenant.created",
-        targetType: "tenant",
-        targetId: id,
-        data: { name },
-      },
+    await recordAudit(tx, {
+      tenantId: id,
+      actor: opts.actor,
+      action: "tenant.created",
+      target: { type: "tenant", id },
+      data: { name },
     });
     return { id: tenant.id, name: tenant.name, createdAt: tenant.createdAt };
   });
