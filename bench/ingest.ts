@@ -1,23 +1,37 @@
 // Ingest benchmark (issue 3): `npm run bench:ingest`.
-// Against `next start` (build first: NEXT_DIST_DIR=.next-bench npx next build), autocannon on
-// the same machine, with a raw-Postgres baseline measured in the same run. Prints a summary
+// Against `next start` (build first: NEXT_DIST_DIR=.next-bench npx next build), load generated
+// on the same machine, with a raw-Postgres baseline measured in the same run. Prints a summary
 // and writes bench/results/ingest-<time>.json.
+//
+// Load shapes (bench/support.ts): throughput is closed-loop saturation (autocannon, BENCH_CONNECTIONS
+// clients); "at 200 req/s" is an open loop that sends one request every 5 ms and counts latency
+// from each request's due time. Every phase also reports CPU ms per request of the server,
+// Postgres and the load generator, read from /proc.
 //
 // Env: SM_PG_PORT (default 54362) — an embedded Postgres there is reused or started;
 //      BENCH_PORT (default 3201), NEXT_DIST_DIR (default .next-bench),
-//      BENCH_SECONDS (default 15), BENCH_LEDGER_ROWS (default 5000000), BENCH_CONNECTIONS (default 4).
-import { type ChildProcess, spawn } from "node:child_process";
+//      BENCH_SECONDS (default 15), BENCH_LEDGER_ROWS (default 5000000), BENCH_CONNECTIONS (default 4),
+//      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset,
+//      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createApiKey } from "../lib/auth/api-keys";
 import { getDb } from "../lib/db/client";
-import { embeddedUrl, startEmbeddedPostgres } from "../lib/db/embedded";
-import { migrateDatabase } from "../lib/db/migrate";
 import { createTenant } from "../lib/tenants/create-tenant";
+import {
+  cpuSnapshot,
+  type LoadResult,
+  log,
+  paced,
+  type RequestSpec,
+  saturate,
+  startBenchDatabase,
+  startNextServer,
+  withCpu,
+} from "./support";
 
 const PG_PORT = Number(process.env.SM_PG_PORT ?? 54362);
 const HTTP_PORT = Number(process.env.BENCH_PORT ?? 3201);
@@ -25,71 +39,10 @@ const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next-bench";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 5_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const PHASES = new Set((process.env.BENCH_PHASES ?? "batched,baseline,single,usage,full").split(","));
 const BATCH = 500;
+const SINGLE_RATE = 200;
 const DB_NAME = "stripemeter_bench";
-const base = `http://127.0.0.1:${HTTP_PORT}`;
-
-// autocannon ships no types; this is the part of its API the bench uses.
-interface CannonResult {
-  requests: { total: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-  latency: { p50: number; p99: number };
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-async function startDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  let stop = async () => {};
-  let admin = new pg.Client({ connectionString: embeddedUrl(PG_PORT, "postgres") });
-  try {
-    await admin.connect();
-  } catch {
-    admin = new pg.Client({ connectionString: embeddedUrl(PG_PORT, "postgres") });
-    const dataDir = path.resolve(process.env.SM_PG_DATA ?? path.join(".data", `pg-bench-${PG_PORT}`));
-    log(`starting embedded Postgres on ${PG_PORT} (${dataDir})`);
-    const started = await startEmbeddedPostgres({ port: PG_PORT, dataDir, database: "postgres" });
-    stop = started.stop;
-    await admin.connect();
-  }
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const url = embeddedUrl(PG_PORT, DB_NAME);
-  await migrateDatabase(url);
-  return { url, stop };
-}
-
-async function startServer(url: string): Promise<ChildProcess> {
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(HTTP_PORT)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      NEXT_DIST_DIR: DIST_DIR,
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      NEXTAUTH_SECRET: "bench-secret-0123456789abcdef0123456789",
-      NEXTAUTH_URL: base,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  for (let i = 0; i < 120; i++) {
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill("SIGKILL");
-  throw new Error("next start did not come up");
-}
 
 let seq = 0;
 function makeEvents(n: number, customers: number, tsMs: number): Array<Record<string, unknown>> {
@@ -107,73 +60,10 @@ function makeEvents(n: number, customers: number, tsMs: number): Array<Record<st
   });
 }
 
-interface RunResult {
-  requests: number;
-  non2xx: number;
-  errors: number;
-  seconds: number;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-}
-
-async function cannon(opts: {
-  method: "POST" | "GET";
-  path: string;
-  key: string;
-  bodies?: string[];
-  connections: number;
-  seconds: number;
-  overallRate?: number;
-}): Promise<RunResult> {
-  let i = 0;
-  const result = await autocannon({
-    url: `${base}${opts.path}`,
-    connections: opts.connections,
-    duration: opts.seconds,
-    overallRate: opts.overallRate,
-    headers: { authorization: `Bearer ${opts.key}`, "content-type": "application/json" },
-    requests: [
-      {
-        method: opts.method,
-        setupRequest: (req: Record<string, unknown>) =>
-          opts.bodies ? { ...req, body: opts.bodies[i++ % opts.bodies.length] } : req,
-      },
-    ],
-  });
-  const requests = result.requests.total;
-  return {
-    requests,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    seconds: result.duration,
-    reqPerSec: requests / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
-}
-
-async function batchedIngest(key: string, label: string): Promise<{ eventsPerSec: number; run: RunResult }> {
-  const now = Date.now();
-  // Enough distinct bodies that no event repeats: every acknowledged event is a new row.
-  const expected = Math.ceil((SECONDS * 60_000) / BATCH) + 50;
-  const bodies = Array.from({ length: expected }, () => JSON.stringify({ events: makeEvents(BATCH, 200, now) }));
-  log(`${label}: batched ingest, ${BATCH} events/request, ${CONNECTIONS} connections, ${SECONDS}s`);
-  const run = await cannon({
-    method: "POST",
-    path: "/api/v1/events/ingest",
-    key,
-    bodies,
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-  });
-  const ok = run.requests - run.non2xx;
-  if (ok >= bodies.length) throw new Error("bench ran out of distinct bodies; raise the pool");
-  return { eventsPerSec: (ok * BATCH) / run.seconds, run };
-}
-
 /** The same rows, multi-row INSERT … ON CONFLICT DO NOTHING into a copy of `events` with the same indexes. */
-async function rawBaseline(url: string): Promise<{ rowsPerSec: number; statements: number }> {
+async function rawBaseline(
+  url: string,
+): Promise<{ rowsPerSec: number; statements: number; cpuMsPer500Rows: { postgres: number; client: number } }> {
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   await setup.query("DROP TABLE IF EXISTS bench_events");
@@ -184,6 +74,7 @@ async function rawBaseline(url: string): Promise<{ rowsPerSec: number; statement
   const until = Date.now() + SECONDS * 1000;
   let rows = 0;
   let statements = 0;
+  const cpuBefore = cpuSnapshot(undefined);
   const started = Date.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -214,7 +105,16 @@ async function rawBaseline(url: string): Promise<{ rowsPerSec: number; statement
   );
   const seconds = (Date.now() - started) / 1000;
   await pool.end();
-  return { rowsPerSec: rows / seconds, statements };
+  const cpuAfter = cpuSnapshot(undefined);
+  const per500 = (a: number, b: number) => Math.round(((a - b) * 1000 * 500 * 100) / Math.max(1, rows)) / 100;
+  return {
+    rowsPerSec: rows / seconds,
+    statements,
+    cpuMsPer500Rows: {
+      postgres: per500(cpuAfter.postgres, cpuBefore.postgres),
+      client: per500(cpuAfter.self, cpuBefore.self),
+    },
+  };
 }
 
 /** Fills the ledger (and matching counters) with generated rows for other customers. */
@@ -264,7 +164,7 @@ async function ledgerCount(url: string): Promise<number> {
   return Number(r.rows[0].n);
 }
 
-const db = await startDatabase();
+const db = await startBenchDatabase(PG_PORT, DB_NAME);
 process.env.DATABASE_URL = db.url;
 const tenant = await createTenant({ name: "Bench", actor: { type: "system" } });
 const key = (
@@ -275,7 +175,10 @@ const key = (
     actor: { type: "system" },
   })
 ).key;
-const server = await startServer(db.url);
+const server = await startNextServer({ port: HTTP_PORT, distDir: DIST_DIR, databaseUrl: db.url });
+const pid = server.child.pid;
+const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+const ingestUrl = `${server.base}/api/v1/events/ingest`;
 const results: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
   seconds: SECONDS,
@@ -283,110 +186,147 @@ const results: Record<string, unknown> = {
   cpus: os.cpus().length,
   loadAverageAtStart: os.loadavg(),
 };
+
+async function batchedIngest(label: string): Promise<LoadResult & { eventsPerSec: number }> {
+  const now = Date.now();
+  // Enough distinct bodies that no event repeats: every acknowledged event is a new row.
+  const expected = Math.ceil((SECONDS * 60_000) / BATCH) + 50;
+  const bodies = Array.from({ length: expected }, () => JSON.stringify({ events: makeEvents(BATCH, 200, now) }));
+  log(`${label}: batched ingest, ${BATCH} events/request, ${CONNECTIONS} connections, ${SECONDS}s`);
+  const run = await withCpu(pid, () =>
+    saturate({ url: ingestUrl, method: "POST", headers, bodies }, CONNECTIONS, SECONDS),
+  );
+  const ok = run.requests - run.non2xx;
+  if (ok >= bodies.length) throw new Error("bench ran out of distinct bodies; raise the pool");
+  return { ...run, eventsPerSec: Math.round((ok * BATCH) / run.seconds) };
+}
+
+/** Open loop at `rate` after a 3 s warm-up at the same rate. */
+async function pacedRun(spec: RequestSpec, rate: number): Promise<LoadResult> {
+  await paced(spec, rate, 3);
+  return withCpu(pid, () => paced(spec, rate, SECONDS));
+}
+
 try {
   log("warm-up");
-  await cannon({
-    method: "POST",
-    path: "/api/v1/events/ingest",
-    key,
-    bodies: Array.from({ length: 200 }, () => JSON.stringify({ events: makeEvents(BATCH, 200, Date.now()) })),
-    connections: CONNECTIONS,
-    seconds: 5,
-  });
-
-  const empty = await batchedIngest(key, "empty ledger");
-  const baseline = await rawBaseline(db.url);
-  results.batchedEmpty = { eventsPerSec: Math.round(empty.eventsPerSec), ...empty.run };
-  results.rawBaseline = { rowsPerSec: Math.round(baseline.rowsPerSec), statements: baseline.statements };
-  results.percentOfBaseline = Math.round((100 * empty.eventsPerSec) / baseline.rowsPerSec);
-
-  log("reference: GET /api/health (no database) at 200 req/s");
-  results.health200 = await cannon({
-    method: "GET",
-    path: "/api/health",
-    key,
-    connections: 10,
-    seconds: Math.min(SECONDS, 10),
-    overallRate: 200,
-  });
-
-  log("single-event requests at 200 req/s");
-  const singles = Array.from({ length: 200 * SECONDS + 500 }, () =>
-    JSON.stringify({ events: makeEvents(1, 200, Date.now()) }),
+  await saturate(
+    {
+      url: ingestUrl,
+      method: "POST",
+      headers,
+      bodies: Array.from({ length: 200 }, () => JSON.stringify({ events: makeEvents(BATCH, 200, Date.now()) })),
+    },
+    CONNECTIONS,
+    5,
   );
-  results.single200 = await cannon({
-    method: "POST",
-    path: "/api/v1/events/ingest",
-    key,
-    bodies: singles,
-    connections: 10,
-    seconds: SECONDS,
-    overallRate: 200,
-  });
 
-  const before = await ledgerCount(db.url);
-  log(
-    `loading ${LEDGER_ROWS.toLocaleString()} ledger rows with generate_series (ledger has ${before.toLocaleString()})`,
-  );
-  results.loadSeconds = await loadLedger(db.url, tenant.id, LEDGER_ROWS);
-  results.ledgerRows = await ledgerCount(db.url);
+  if (PHASES.has("batched")) results.batchedEmpty = await batchedIngest("empty ledger");
+  if (PHASES.has("baseline")) {
+    const baseline = await rawBaseline(db.url);
+    results.rawBaseline = { ...baseline, rowsPerSec: Math.round(baseline.rowsPerSec) };
+  }
+  const empty = results.batchedEmpty as { eventsPerSec: number } | undefined;
+  const raw = results.rawBaseline as { rowsPerSec: number } | undefined;
+  if (empty && raw) results.percentOfBaseline = Math.round((100 * empty.eventsPerSec) / raw.rowsPerSec);
 
-  log("GET /usage/current with the full ledger");
-  results.usageCurrent200 = await cannon({
-    method: "GET",
-    path: "/api/v1/usage/current?customerRef=load_cus_42",
-    key,
-    connections: 10,
-    seconds: SECONDS,
-    overallRate: 200,
-  });
-  results.usageCurrentMax = await cannon({
-    method: "GET",
-    path: "/api/v1/usage/current?customerRef=load_cus_42",
-    key,
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-  });
+  if (PHASES.has("single")) {
+    log(`reference: GET /api/health (no database) at ${SINGLE_RATE} req/s`);
+    results.health200 = await pacedRun({ url: `${server.base}/api/health`, method: "GET" }, SINGLE_RATE);
+    log(`single-event requests at ${SINGLE_RATE} req/s`);
+    const singles = Array.from({ length: SINGLE_RATE * (SECONDS + 3) + 100 }, () =>
+      JSON.stringify({ events: makeEvents(1, 200, Date.now()) }),
+    );
+    results.single200 = await pacedRun({ url: ingestUrl, method: "POST", headers, bodies: singles }, SINGLE_RATE);
+  }
 
-  const full = await batchedIngest(key, "full ledger");
-  results.batchedFull = { eventsPerSec: Math.round(full.eventsPerSec), ...full.run };
-  results.fullVsEmptyPercent = Math.round((100 * full.eventsPerSec) / empty.eventsPerSec);
-  results.finalLedgerRows = await ledgerCount(db.url);
+  if (PHASES.has("usage") || PHASES.has("full")) {
+    const before = await ledgerCount(db.url);
+    log(
+      `loading ${LEDGER_ROWS.toLocaleString()} ledger rows with generate_series (ledger has ${before.toLocaleString()})`,
+    );
+    results.loadSeconds = await loadLedger(db.url, tenant.id, LEDGER_ROWS);
+    results.ledgerRows = await ledgerCount(db.url);
+  }
+  if (PHASES.has("usage")) {
+    log("GET /usage/current with the full ledger");
+    const usage: RequestSpec = {
+      url: `${server.base}/api/v1/usage/current?customerRef=load_cus_42`,
+      method: "GET",
+      headers,
+    };
+    results.usageCurrent200 = await pacedRun(usage, SINGLE_RATE);
+    results.usageCurrentMax = await withCpu(pid, () => saturate(usage, CONNECTIONS, SECONDS));
+  }
+  if (PHASES.has("full")) {
+    results.batchedFull = await batchedIngest("full ledger");
+    if (empty) {
+      results.fullVsEmptyPercent = Math.round(
+        (100 * (results.batchedFull as { eventsPerSec: number }).eventsPerSec) / empty.eventsPerSec,
+      );
+    }
+    results.finalLedgerRows = await ledgerCount(db.url);
+  }
 } finally {
-  server.kill("SIGTERM");
+  await server.stop();
   await getDb().$disconnect();
   await db.stop();
 }
 
-const r = results as {
-  batchedEmpty: { eventsPerSec: number };
-  rawBaseline: { rowsPerSec: number };
-  percentOfBaseline: number;
-  single200: RunResult;
-  health200: RunResult;
-  loadAverageAtStart: number[];
-  usageCurrent200: RunResult;
-  usageCurrentMax: RunResult;
-  batchedFull: { eventsPerSec: number };
-  fullVsEmptyPercent: number;
-  ledgerRows: number;
-};
 results.loadAverageAtEnd = os.loadavg();
 // Raw figures first, so a formatting problem below cannot lose a long run.
 mkdirSync("bench/results", { recursive: true });
 const file = path.join("bench/results", `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
+
+type Cpu = { cpuMsPerRequest?: { server: number; postgres: number; loadGenerator: number } };
+const cpu = (r: Cpu) =>
+  r.cpuMsPerRequest
+    ? ` — CPU ms/request: server ${r.cpuMsPerRequest.server}, Postgres ${r.cpuMsPerRequest.postgres}, load generator ${r.cpuMsPerRequest.loadGenerator}`
+    : "";
 const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+const r = results as Record<string, (LoadResult & Cpu & { eventsPerSec: number; rowsPerSec: number }) | undefined> & {
+  percentOfBaseline?: number;
+  fullVsEmptyPercent?: number;
+  ledgerRows?: number;
+  loadAverageAtStart: number[];
+};
 const lines = [
   `machine: ${os.cpus().length} CPUs, load average at start ${r.loadAverageAtStart.map((l) => l.toFixed(1)).join(" ")}`,
-  `reference floor: GET /api/health (no DB) at 200 req/s: p50 ${r.health200.p50} ms, p99 ${r.health200.p99} ms`,
-  `batched ingest (500/req), empty ledger: ${r.batchedEmpty.eventsPerSec.toLocaleString()} events/s  [target ≥ 25,000] ${verdict(r.batchedEmpty.eventsPerSec >= 25_000)}`,
-  `raw Postgres baseline (same rows, INSERT … ON CONFLICT DO NOTHING): ${r.rawBaseline.rowsPerSec.toLocaleString()} rows/s → ingest = ${r.percentOfBaseline}% [target ≥ 50%] ${verdict(r.percentOfBaseline >= 50)}`,
-  `single-event requests at 200 req/s: p50 ${r.single200.p50} ms, p99 ${r.single200.p99} ms (${r.single200.non2xx} non-2xx) [target p99 ≤ 25 ms] ${verdict(r.single200.p99 <= 25)}`,
-  `GET /usage/current with ${r.ledgerRows.toLocaleString()} ledger rows at 200 req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}`,
-  `GET /usage/current saturated (${CONNECTIONS} connections): ${Math.round(r.usageCurrentMax.reqPerSec)} req/s, p99 ${r.usageCurrentMax.p99} ms`,
-  `batched ingest with the full ledger: ${r.batchedFull.eventsPerSec.toLocaleString()} events/s = ${r.fullVsEmptyPercent}% of empty [target within 20%] ${verdict(r.fullVsEmptyPercent >= 80)}`,
 ];
+if (r.batchedEmpty)
+  lines.push(
+    `batched ingest (500/req, ${CONNECTIONS} connections), empty ledger: ${r.batchedEmpty.eventsPerSec.toLocaleString()} events/s, p99 ${r.batchedEmpty.p99} ms [target ≥ 25,000] ${verdict(r.batchedEmpty.eventsPerSec >= 25_000)}${cpu(r.batchedEmpty)}`,
+  );
+if (r.rawBaseline)
+  lines.push(
+    `raw Postgres baseline (same rows, INSERT … ON CONFLICT DO NOTHING, ${CONNECTIONS} connections): ${r.rawBaseline.rowsPerSec.toLocaleString()} rows/s (CPU ms per 500 rows: Postgres ${(r.rawBaseline as unknown as { cpuMsPer500Rows: { postgres: number } }).cpuMsPer500Rows.postgres})` +
+      (r.percentOfBaseline === undefined
+        ? ""
+        : ` → ingest = ${r.percentOfBaseline}% [target ≥ 50%] ${verdict(r.percentOfBaseline >= 50)}`),
+  );
+if (r.health200)
+  lines.push(
+    `reference floor: GET /api/health (no database) at ${SINGLE_RATE} req/s: p50 ${r.health200.p50} ms, p99 ${r.health200.p99} ms${cpu(r.health200)}`,
+  );
+if (r.single200)
+  lines.push(
+    `single-event requests at ${SINGLE_RATE} req/s: p50 ${r.single200.p50} ms, p99 ${r.single200.p99} ms, max ${r.single200.max} ms (${r.single200.non2xx} non-2xx) [target p99 ≤ 25 ms] ${verdict(r.single200.p99 <= 25 && r.single200.non2xx === 0)}${cpu(r.single200)}`,
+  );
+if (r.usageCurrent200)
+  lines.push(
+    `GET /usage/current with ${r.ledgerRows?.toLocaleString()} ledger rows at ${SINGLE_RATE} req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target p99 ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}${cpu(r.usageCurrent200)}`,
+  );
+if (r.usageCurrentMax)
+  lines.push(
+    `GET /usage/current saturated (${CONNECTIONS} connections): ${Math.round(r.usageCurrentMax.reqPerSec)} req/s, p99 ${r.usageCurrentMax.p99} ms${cpu(r.usageCurrentMax)}`,
+  );
+if (r.batchedFull)
+  lines.push(
+    `batched ingest with the full ledger: ${r.batchedFull.eventsPerSec.toLocaleString()} events/s` +
+      (r.fullVsEmptyPercent === undefined
+        ? ""
+        : ` = ${r.fullVsEmptyPercent}% of empty [target ≥ 80%] ${verdict(r.fullVsEmptyPercent >= 80)}`),
+  );
 console.log(lines.join("\n"));
 writeFileSync(file, JSON.stringify({ ...results, summary: lines }, null, 2));
 console.log(`results: ${file}`);

@@ -2,50 +2,87 @@
 // the anchor's day-of-month and time (UTC); in months without that day, on the month's
 // last day (https://docs.stripe.com/billing/subscriptions/billing-cycle). Without an
 // anchor, the UTC calendar month.
+//
+// The arithmetic is on epoch milliseconds, without Date objects: ingest computes a period
+// for every (customer, event-time) it meets, and under Next.js every `new Date` goes
+// through a tracking wrapper that made Date-based periods a measurable share of ingest CPU.
 
 export interface BillingPeriod {
   start: Date;
   end: Date;
 }
 
+export interface PeriodMs {
+  startMs: number;
+  endMs: number;
+}
+
+const DAY_MS = 86_400_000;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  if (month !== 1) return MONTH_DAYS[month];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/** UTC year and month (0–11) of an instant (H. Hinnant's days-to-civil algorithm). */
+function yearMonthOf(ms: number): { year: number; month: number; day: number } {
+  const z = Math.floor(ms / DAY_MS) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 2 : mp - 10;
+  return { year: yoe + era * 400 + (month <= 1 ? 1 : 0), month, day };
+}
+
+/** The anchor's day of month and time of day, which every period boundary repeats. */
+interface AnchorParts {
+  day: number;
+  timeMs: number;
+}
+
+const CALENDAR: AnchorParts = { day: 1, timeMs: 0 };
+const anchorCache = new Map<number, AnchorParts>();
+
+function anchorParts(anchorMs: number | null): AnchorParts {
+  if (anchorMs === null) return CALENDAR;
+  let parts = anchorCache.get(anchorMs);
+  if (!parts) {
+    const timeMs = ((anchorMs % DAY_MS) + DAY_MS) % DAY_MS;
+    parts = { day: yearMonthOf(anchorMs).day, timeMs };
+    if (anchorCache.size >= 10_000) anchorCache.clear();
+    anchorCache.set(anchorMs, parts);
+  }
+  return parts;
 }
 
 /** The anchored instant in a given month (month may be out of 0..11; it is normalized). */
-function anchoredIn(year: number, month: number, anchor: Date): Date {
-  const first = new Date(Date.UTC(year, month, 1));
-  const y = first.getUTCFullYear();
-  const m = first.getUTCMonth();
-  const day = Math.min(anchor.getUTCDate(), daysInMonth(y, m));
-  return new Date(
-    Date.UTC(
-      y,
-      m,
-      day,
-      anchor.getUTCHours(),
-      anchor.getUTCMinutes(),
-      anchor.getUTCSeconds(),
-      anchor.getUTCMilliseconds(),
-    ),
-  );
+function anchoredIn(year: number, month: number, a: AnchorParts): number {
+  const y = year + Math.floor(month / 12);
+  const m = ((month % 12) + 12) % 12;
+  return Date.UTC(y, m, Math.min(a.day, daysInMonth(y, m))) + a.timeMs;
 }
 
-const CALENDAR_ANCHOR = new Date(Date.UTC(2000, 0, 1));
+/** The billing period that contains the instant `tsMs`, for an anchor in epoch ms (null: calendar month). */
+export function periodForMs(tsMs: number, anchorMs: number | null): PeriodMs {
+  const a = anchorParts(anchorMs);
+  const { year, month } = yearMonthOf(tsMs);
+  let startMs = anchoredIn(year, month, a);
+  let offset = 0;
+  if (startMs > tsMs) {
+    offset = -1;
+    startMs = anchoredIn(year, month - 1, a);
+  }
+  return { startMs, endMs: anchoredIn(year, month + offset + 1, a) };
+}
 
 /** The billing period that contains `ts`. */
 export function periodFor(ts: Date, anchor: Date | null | undefined): BillingPeriod {
-  const a = anchor ?? CALENDAR_ANCHOR;
-  const y = ts.getUTCFullYear();
-  const m = ts.getUTCMonth();
-  let offset = 0;
-  let start = anchoredIn(y, m, a);
-  if (start.getTime() > ts.getTime()) {
-    offset = -1;
-    start = anchoredIn(y, m - 1, a);
-  }
-  const end = anchoredIn(y, m + offset + 1, a);
-  return { start, end };
+  const p = periodForMs(ts.getTime(), anchor ? anchor.getTime() : null);
+  return { start: new Date(p.startMs), end: new Date(p.endMs) };
 }
 
 /** The period right after `period` (same anchor). */

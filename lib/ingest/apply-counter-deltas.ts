@@ -1,3 +1,4 @@
+import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import type { PgClient } from "@/lib/db/pg-pool";
 
 export type AggregationKind = "sum" | "count" | "max" | "last" | "unique_count";
@@ -7,8 +8,9 @@ export interface CounterDelta {
   meterId: string;
   aggregation: AggregationKind;
   customerRef: string;
-  periodStart: Date;
-  periodEnd: Date;
+  /** Period bounds in epoch milliseconds. */
+  periodStartMs: number;
+  periodEndMs: number;
   /** Ledger events aggregated into this counter. */
   events: number;
   /**
@@ -16,7 +18,8 @@ export interface CounterDelta {
    * quantity. Decimal string, "0" when the delta carries only an adjustment.
    */
   base: string;
-  lastTs: Date | null;
+  /** last: event time (epoch ms) of the winning event. */
+  lastTsMs: number | null;
   lastKey: string | null;
   /** Sum of adjustment deltas (decimal string). */
   adjustment: string;
@@ -38,12 +41,15 @@ const SET_BY_KIND: Record<"additive" | "max" | "last", string> = {
     last_key = CASE WHEN ${NEWER_LAST} THEN excluded.last_key ELSE counters.last_key END`,
 };
 
+// Epoch milliseconds → timestamptz with exact integer interval arithmetic (NULL stays NULL).
+export const EPOCH_MS = (col: string) => `(timestamptz 'epoch' + ${col} * interval '1 millisecond')`;
+
 function upsertSql(kind: keyof typeof SET_BY_KIND): string {
   return `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
       last_ts, last_key, adjustment_total, updated_at)
-    SELECT $1, u.m, u.c, u.p, u.e, u.b + u.a, u.n, u.lt, u.lk, u.a, now()
-    FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::numeric[], $7::bigint[],
-      $8::timestamptz[], $9::text[], $10::numeric[]) AS u(m, c, p, e, b, n, lt, lk, a)
+    SELECT $1, u.m, u.c, ${EPOCH_MS("u.p")}, ${EPOCH_MS("u.e")}, u.b + u.a, u.n, ${EPOCH_MS("u.lt")}, u.lk, u.a, now()
+    FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::numeric[], $7::bigint[],
+      $8::bigint[], $9::text[], $10::numeric[]) AS u(m, c, p, e, b, n, lt, lk, a)
     ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p
     ON CONFLICT (tenant_id, meter_id, customer_ref, period_start) DO UPDATE SET
       ${SET_BY_KIND[kind]},
@@ -51,6 +57,12 @@ function upsertSql(kind: keyof typeof SET_BY_KIND): string {
       adjustment_total = ${ADJ},
       updated_at = now()`;
 }
+
+const UPSERT_SQL = {
+  additive: upsertSql("additive"),
+  max: upsertSql("max"),
+  last: upsertSql("last"),
+};
 
 const KIND_ORDER: Array<keyof typeof SET_BY_KIND> = ["additive", "max", "last"];
 
@@ -67,17 +79,22 @@ export async function applyCounterDeltas(client: PgClient, tenantId: string, del
   for (const kind of KIND_ORDER) {
     const rows = deltas.filter((d) => kindOf(d.aggregation) === kind);
     if (rows.length === 0) continue;
-    await client.query(upsertSql(kind), [
-      tenantId,
-      rows.map((r) => r.meterId),
-      rows.map((r) => r.customerRef),
-      rows.map((r) => r.periodStart.toISOString()),
-      rows.map((r) => r.periodEnd.toISOString()),
-      rows.map((r) => r.base),
-      rows.map((r) => String(r.events)),
-      rows.map((r) => r.lastTs?.toISOString() ?? null),
-      rows.map((r) => r.lastKey),
-      rows.map((r) => r.adjustment),
-    ]);
+    // Named: each pooled connection parses and plans the statement once.
+    await client.query({
+      name: `sm_counter_upsert_${kind}`,
+      text: UPSERT_SQL[kind],
+      values: [
+        tenantId,
+        textArray(rows.map((r) => r.meterId)),
+        textArray(rows.map((r) => r.customerRef)),
+        scalarArray(rows.map((r) => r.periodStartMs)),
+        scalarArray(rows.map((r) => r.periodEndMs)),
+        textArray(rows.map((r) => r.base)),
+        scalarArray(rows.map((r) => r.events)),
+        textArray(rows.map((r) => (r.lastTsMs === null ? null : String(r.lastTsMs)))),
+        textArray(rows.map((r) => r.lastKey)),
+        textArray(rows.map((r) => r.adjustment)),
+      ],
+    });
   }
 }

@@ -1,9 +1,10 @@
 import { ApiError } from "@/lib/api/errors";
-import { type BillingPeriod, periodFor } from "@/lib/billing/period";
+import { type PeriodMs, periodForMs } from "@/lib/billing/period";
+import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
-import { Dec as Decimal } from "@/lib/ingest/decimal";
-import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
+import { type AggregationKind, applyCounterDeltas, type CounterDelta, EPOCH_MS } from "./apply-counter-deltas";
+import { formatMicros, toMicros } from "./micros";
 import { compareKeys } from "./normalize";
 import { uniqueValueOf } from "./unique-value";
 import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
@@ -37,9 +38,6 @@ export interface IngestEventsOptions {
 
 export const MAX_LATENESS_WINDOW_HOURS = 72;
 export const LATE_EVENT_ACTOR = "system:late-event";
-// Timestamps travel as epoch milliseconds (exact integer interval arithmetic in SQL):
-// cheaper than formatting an ISO string per event, and exactly the ms value we hashed.
-const EPOCH_MS = (col: string) => `(timestamptz 'epoch' + ${col} * interval '1 millisecond')`;
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 3;
 
@@ -53,8 +51,8 @@ interface MeterRow {
 interface Placed {
   event: ValidEvent;
   meter: MeterRow;
-  period: BillingPeriod;
-  openPeriod: BillingPeriod;
+  period: PeriodMs;
+  openPeriod: PeriodMs;
   late: boolean;
 }
 
@@ -155,20 +153,19 @@ async function writeBatch(
     a: string | null;
     b: string | null;
     c: string | null;
-    anchor: Date | null;
-  }>(
-    `SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c, NULL::timestamptz AS anchor
-       FROM tenants WHERE id = $1
+  }>({
+    name: "sm_ingest_lookup",
+    text: `SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c FROM tenants WHERE id = $1
      UNION ALL
-     SELECT 'm', metric, id, aggregation::text, unique_by, NULL FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
+     SELECT 'm', metric, id, aggregation::text, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
      UNION ALL
-     SELECT 'c', customer_ref, NULL, NULL, NULL, billing_anchor FROM customers
+     SELECT 'c', customer_ref, (extract(epoch FROM billing_anchor) * 1000)::bigint::text, NULL, NULL FROM customers
        WHERE tenant_id = $1 AND customer_ref = ANY($3::text[])`,
-    [tenantId, metrics, refs],
-  );
+    values: [tenantId, textArray(metrics), textArray(refs)],
+  });
   let windowHours: number | null = null;
   const foundMeters = new Map<string, MeterRow>();
-  const foundAnchors = new Map<string, Date | null>();
+  const foundAnchors = new Map<string, number | null>();
   for (const r of lookup.rows) {
     if (r.kind === "t") windowHours = Number(r.a);
     else if (r.kind === "m")
@@ -178,7 +175,7 @@ async function writeBatch(
         aggregation: r.b as AggregationKind,
         unique_by: r.c,
       });
-    else foundAnchors.set(r.k as string, r.anchor);
+    else foundAnchors.set(r.k as string, r.a === null ? null : Number(r.a));
   }
   if (windowHours === null) throw new ApiError({ code: "not_found", message: "Tenant not found." });
   // Stripe finalizes invoices up to 72 h after a period ends: the window never exceeds it.
@@ -186,31 +183,31 @@ async function writeBatch(
   const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
   const anchors = await ensureCustomers(client, tenantId, refs, foundAnchors);
 
-  const now = new Date(nowMs);
-  const openPeriods = new Map<string, BillingPeriod>();
-  const lastPeriods = new Map<string, BillingPeriod>();
+  const openPeriods = new Map<string, PeriodMs>();
+  const lastPeriods = new Map<string, PeriodMs>();
   const placed: Placed[] = events.map((event) => {
     const anchor = anchors.get(event.customerRef) ?? null;
     let openPeriod = openPeriods.get(event.customerRef);
     if (!openPeriod) {
-      openPeriod = periodFor(now, anchor);
+      openPeriod = periodForMs(nowMs, anchor);
       openPeriods.set(event.customerRef, openPeriod);
     }
     // Most events of a batch fall in their customer's latest-seen period: reuse it.
     let period = lastPeriods.get(event.customerRef);
-    if (!period || event.tsMs < period.start.getTime() || event.tsMs >= period.end.getTime()) {
-      period = periodFor(new Date(event.tsMs), anchor);
+    if (!period || event.tsMs < period.startMs || event.tsMs >= period.endMs) {
+      period = periodForMs(event.tsMs, anchor);
       lastPeriods.set(event.customerRef, period);
     }
     const meter = meters.get(event.metric);
     if (!meter) throw new Error(`ingest: meter ${event.metric} missing after upsert`);
     // Within the window after a period ends, the event still lands in that period.
-    const late = nowMs >= period.end.getTime() + windowMs;
+    const late = nowMs >= period.endMs + windowMs;
     return { event, meter, period, openPeriod, late };
   });
 
-  const inserted = await client.query<{ id: string; idempotency_key: string }>(
-    `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
+  const inserted = await client.query<{ id: string; idempotency_key: string }>({
+    name: "sm_ingest_insert_events",
+    text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
        payload_hash, period_start, late)
      SELECT $1, u.k, u.m, u.c, u.q, ${EPOCH_MS("u.t")}, u.r, u.mt, u.s, u.h, ${EPOCH_MS("u.p")}, u.l
      FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[], $8::jsonb[],
@@ -218,21 +215,22 @@ async function writeBatch(
      ORDER BY u.k COLLATE "C"
      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
      RETURNING id, idempotency_key`,
-    [
+    values: [
       tenantId,
-      placed.map((p) => p.event.idempotencyKey),
-      placed.map((p) => p.event.metric),
-      placed.map((p) => p.event.customerRef),
-      placed.map((p) => p.event.quantity),
-      placed.map((p) => p.event.tsMs),
-      placed.map((p) => p.event.resourceId),
-      placed.map((p) => (p.event.meta === null ? null : JSON.stringify(p.event.meta))),
-      placed.map((p) => p.event.source),
-      placed.map((p) => p.event.hash),
-      placed.map((p) => p.period.start.getTime()),
-      placed.map((p) => p.late),
+      textArray(placed.map((p) => p.event.idempotencyKey)),
+      textArray(placed.map((p) => p.event.metric)),
+      textArray(placed.map((p) => p.event.customerRef)),
+      textArray(placed.map((p) => p.event.quantity)),
+      scalarArray(placed.map((p) => p.event.tsMs)),
+      textArray(placed.map((p) => p.event.resourceId)),
+      // The canonical text: jsonb keeps no key order, so it stores the same value.
+      textArray(placed.map((p) => p.event.metaJson)),
+      textArray(placed.map((p) => p.event.source)),
+      textArray(placed.map((p) => p.event.hash)),
+      scalarArray(placed.map((p) => p.period.startMs)),
+      scalarArray(placed.map((p) => p.late)),
     ],
-  );
+  });
   const insertedIds = new Map<string, string>();
   for (const row of inserted.rows) insertedIds.set(row.idempotency_key, row.id);
 
@@ -248,10 +246,11 @@ async function writeBatch(
   if (missing.length > 0) {
     // READ COMMITTED: this statement sees rows a concurrent batch committed while our
     // INSERT waited on the unique index.
-    const existing = await client.query<{ idempotency_key: string; payload_hash: string; late: boolean }>(
-      "SELECT idempotency_key, payload_hash, late FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])",
-      [tenantId, missing],
-    );
+    const existing = await client.query<{ idempotency_key: string; payload_hash: string; late: boolean }>({
+      name: "sm_ingest_existing",
+      text: "SELECT idempotency_key, payload_hash, late FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])",
+      values: [tenantId, textArray(missing)],
+    });
     for (const row of existing.rows) {
       state.set(row.idempotency_key, { hash: row.payload_hash, late: row.late, inserted: false });
     }
@@ -292,8 +291,8 @@ async function ensureCustomers(
   client: PgClient,
   tenantId: string,
   refs: string[],
-  anchors: Map<string, Date | null>,
-): Promise<Map<string, Date | null>> {
+  anchors: Map<string, number | null>,
+): Promise<Map<string, number | null>> {
   const sql = `SELECT customer_ref, billing_anchor FROM customers
     WHERE tenant_id = $1 AND customer_ref = ANY($2::text[])`;
   const absent = refs.filter((r) => !anchors.has(r)).sort(compareKeys);
@@ -306,15 +305,18 @@ async function ensureCustomers(
       [tenantId, absent, absent.map(() => newId("cst"))],
     );
     const again = await client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, absent]);
-    for (const c of again.rows) anchors.set(c.customer_ref, c.billing_anchor);
+    for (const c of again.rows) anchors.set(c.customer_ref, c.billing_anchor?.getTime() ?? null);
   }
   return anchors;
 }
 
 interface Acc {
   delta: CounterDelta;
-  sum: Decimal;
-  uniques: Set<string>;
+  /** sum: the exact running total in millionths (quantities have ≤ 6 decimals). */
+  micros: bigint;
+  /** max: the batch maximum in millionths. */
+  maxMicros: bigint | null;
+  uniques: Set<string> | null;
 }
 
 /** Counters, distinct values and late-event adjustments for the rows this batch inserted. */
@@ -325,8 +327,8 @@ async function applyInserted(
   insertedIds: Map<string, string>,
 ): Promise<void> {
   const accs = new Map<string, Acc>();
-  const accFor = (meter: MeterRow, customerRef: string, period: BillingPeriod): Acc => {
-    const key = `${meter.id}\u0000${customerRef}\u0000${period.start.getTime()}`;
+  const accFor = (meter: MeterRow, customerRef: string, period: PeriodMs): Acc => {
+    const key = `${meter.id}\u0000${customerRef}\u0000${period.startMs}`;
     let acc = accs.get(key);
     if (!acc) {
       acc = {
@@ -334,16 +336,17 @@ async function applyInserted(
           meterId: meter.id,
           aggregation: meter.aggregation,
           customerRef,
-          periodStart: period.start,
-          periodEnd: period.end,
+          periodStartMs: period.startMs,
+          periodEndMs: period.endMs,
           events: 0,
           base: "0",
-          lastTs: null,
+          lastTsMs: null,
           lastKey: null,
           adjustment: "0",
         },
-        sum: new Decimal(0),
-        uniques: new Set(),
+        micros: 0n,
+        maxMicros: null,
+        uniques: meter.aggregation === "unique_count" ? new Set() : null,
       };
       accs.set(key, acc);
     }
@@ -353,11 +356,12 @@ async function applyInserted(
   const adjustments: Array<{
     meterId: string;
     customerRef: string;
-    periodStart: Date;
+    periodStartMs: number;
     delta: string;
     eventId: string;
     reason: string;
   }> = [];
+  const adjustmentMicros = new Map<Acc, bigint>();
   for (const p of fresh) {
     const e = p.event;
     if (p.late) {
@@ -365,13 +369,13 @@ async function applyInserted(
       adjustments.push({
         meterId: p.meter.id,
         customerRef: e.customerRef,
-        periodStart: p.openPeriod.start,
+        periodStartMs: p.openPeriod.startMs,
         delta,
         eventId: insertedIds.get(e.idempotencyKey) as string,
-        reason: `late event ${e.idempotencyKey} for the period starting ${p.period.start.toISOString()}`,
+        reason: `late event ${e.idempotencyKey} for the period starting ${new Date(p.period.startMs).toISOString()}`,
       });
       const acc = accFor(p.meter, e.customerRef, p.openPeriod);
-      acc.delta.adjustment = new Decimal(acc.delta.adjustment).plus(delta).toFixed();
+      adjustmentMicros.set(acc, (adjustmentMicros.get(acc) ?? 0n) + toMicros(delta));
       continue;
     }
     const acc = accFor(p.meter, e.customerRef, p.period);
@@ -379,92 +383,97 @@ async function applyInserted(
     d.events++;
     switch (p.meter.aggregation) {
       case "sum":
-        acc.sum = acc.sum.plus(e.quantity);
+        acc.micros += toMicros(e.quantity);
         break;
-      case "max":
-        if (d.events === 1 || new Decimal(e.quantity).gt(d.base)) d.base = e.quantity;
+      case "max": {
+        const q = toMicros(e.quantity);
+        if (acc.maxMicros === null || q > acc.maxMicros) {
+          acc.maxMicros = q;
+          d.base = e.quantity;
+        }
         break;
+      }
       case "last":
         if (
-          d.lastTs === null ||
-          e.tsMs > d.lastTs.getTime() ||
-          (e.tsMs === d.lastTs.getTime() && compareKeys(e.idempotencyKey, d.lastKey ?? "") > 0)
+          d.lastTsMs === null ||
+          e.tsMs > d.lastTsMs ||
+          (e.tsMs === d.lastTsMs && compareKeys(e.idempotencyKey, d.lastKey ?? "") > 0)
         ) {
-          d.lastTs = new Date(e.tsMs);
+          d.lastTsMs = e.tsMs;
           d.lastKey = e.idempotencyKey;
           d.base = e.quantity;
         }
         break;
       case "unique_count": {
         const v = uniqueValueOf(p.meter.unique_by, e.resourceId, e.meta);
-        if (v !== null) acc.uniques.add(v);
+        if (v !== null) acc.uniques?.add(v);
         break;
       }
       case "count":
         break;
     }
   }
+  for (const [acc, micros] of adjustmentMicros) acc.delta.adjustment = formatMicros(micros);
 
   const uniqueRows: Array<{ acc: Acc; value: string }> = [];
   for (const acc of accs.values()) {
-    if (acc.delta.aggregation === "sum") acc.delta.base = acc.sum.toFixed();
+    if (acc.delta.aggregation === "sum") acc.delta.base = formatMicros(acc.micros);
     if (acc.delta.aggregation === "count") acc.delta.base = String(acc.delta.events);
-    if (acc.delta.aggregation === "unique_count") for (const value of acc.uniques) uniqueRows.push({ acc, value });
+    if (acc.uniques) for (const value of acc.uniques) uniqueRows.push({ acc, value });
   }
   if (uniqueRows.length > 0) {
     uniqueRows.sort(
       (a, b) =>
         compareKeys(a.acc.delta.meterId, b.acc.delta.meterId) ||
         compareKeys(a.acc.delta.customerRef, b.acc.delta.customerRef) ||
-        a.acc.delta.periodStart.getTime() - b.acc.delta.periodStart.getTime() ||
+        a.acc.delta.periodStartMs - b.acc.delta.periodStartMs ||
         compareKeys(a.value, b.value),
     );
-    const res = await client.query<{ meter_id: string; customer_ref: string; period_start: Date }>(
-      `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
-       SELECT $1, u.m, u.c, u.p, u.v FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(m, c, p, v)
+    const res = await client.query<{ meter_id: string; customer_ref: string; period_ms: string }>({
+      name: "sm_ingest_uniques",
+      text: `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
+       SELECT $1, u.m, u.c, ${EPOCH_MS("u.p")}, u.v FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(m, c, p, v)
        ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p, u.v COLLATE "C"
        ON CONFLICT DO NOTHING
-       RETURNING meter_id, customer_ref, period_start`,
-      [
+       RETURNING meter_id, customer_ref, (extract(epoch FROM period_start) * 1000)::bigint::text AS period_ms`,
+      values: [
         tenantId,
-        uniqueRows.map((r) => r.acc.delta.meterId),
-        uniqueRows.map((r) => r.acc.delta.customerRef),
-        uniqueRows.map((r) => r.acc.delta.periodStart.toISOString()),
-        uniqueRows.map((r) => r.value),
+        textArray(uniqueRows.map((r) => r.acc.delta.meterId)),
+        textArray(uniqueRows.map((r) => r.acc.delta.customerRef)),
+        scalarArray(uniqueRows.map((r) => r.acc.delta.periodStartMs)),
+        textArray(uniqueRows.map((r) => r.value)),
       ],
-    );
+    });
     for (const row of res.rows) {
-      const acc = accs.get(`${row.meter_id}\u0000${row.customer_ref}\u0000${row.period_start.getTime()}`);
+      const acc = accs.get(`${row.meter_id}\u0000${row.customer_ref}\u0000${row.period_ms}`);
       if (acc) acc.delta.base = String(Number(acc.delta.base) + 1);
     }
   }
 
   if (adjustments.length > 0) {
-    await client.query(
-      `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
-       SELECT $1, u.id, u.m, u.c, u.p, u.d, u.r, $2, u.e
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::numeric[], $8::text[], $9::bigint[])
+    await client.query({
+      name: "sm_ingest_late_adjustments",
+      text: `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
+       SELECT $1, u.id, u.m, u.c, ${EPOCH_MS("u.p")}, u.d, u.r, $2, u.e
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::text[], $9::bigint[])
          AS u(id, m, c, p, d, r, e)`,
-      [
+      values: [
         tenantId,
         LATE_EVENT_ACTOR,
-        adjustments.map(() => newId("adj")),
-        adjustments.map((a) => a.meterId),
-        adjustments.map((a) => a.customerRef),
-        adjustments.map((a) => a.periodStart.toISOString()),
-        adjustments.map((a) => a.delta),
-        adjustments.map((a) => a.reason),
-        adjustments.map((a) => a.eventId),
+        textArray(adjustments.map(() => newId("adj"))),
+        textArray(adjustments.map((a) => a.meterId)),
+        textArray(adjustments.map((a) => a.customerRef)),
+        scalarArray(adjustments.map((a) => a.periodStartMs)),
+        textArray(adjustments.map((a) => a.delta)),
+        textArray(adjustments.map((a) => a.reason)),
+        textArray(adjustments.map((a) => a.eventId)),
       ],
-    );
+    });
   }
 
-  const deltas = [...accs.values()].map((a) => a.delta);
-  await applyCounterDeltas(
-    client,
-    tenantId,
-    deltas.filter((d) => d.events > 0 || d.adjustment !== "0"),
-  );
+  const deltas: CounterDelta[] = [];
+  for (const a of accs.values()) if (a.delta.events > 0 || a.delta.adjustment !== "0") deltas.push(a.delta);
+  await applyCounterDeltas(client, tenantId, deltas);
 }
 
 /**

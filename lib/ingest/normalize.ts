@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 
 export const MAX_QUANTITY_DECIMALS = 6;
@@ -67,11 +67,13 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 
+// One-shot hashing (Node ≥ 20.12) skips a Hash object per call: ingest hashes every event.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "base64url") => string }).hash;
+
 function sha256(parts: string[]): string {
-  const h = createHash("sha256");
   // A separator that cannot appear in JSON-escaped text keeps field boundaries unambiguous.
-  h.update(parts.join("\u0000"));
-  return h.digest("base64url");
+  const text = parts.join("\u0000");
+  return oneShot ? oneShot("sha256", text, "base64url") : crypto.createHash("sha256").update(text).digest("base64url");
 }
 
 export interface HashableEvent {

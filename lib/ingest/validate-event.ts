@@ -47,8 +47,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+// Postgres text and jsonb cannot hold U+0000: such a value would fail the whole batch's insert.
 function stringField(v: unknown, min: number, max: number): boolean {
-  return typeof v === "string" && v.length >= min && v.length <= max;
+  return typeof v === "string" && v.length >= min && v.length <= max && !v.includes("\u0000");
+}
+
+function containsNul(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("\u0000");
+  if (typeof v !== "object" || v === null) return false;
+  if (Array.isArray(v)) return v.some(containsNul);
+  return Object.entries(v).some(([k, x]) => k.includes("\u0000") || containsNul(x));
 }
 
 /**
@@ -70,7 +78,8 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
   const { metric, customerRef, quantity, ts, idempotencyKey, resourceId, meta, source } = raw;
   if (typeof metric !== "string" || !METRIC_PATTERN.test(metric))
     return reject(`${p}.metric: must match ${METRIC_PATTERN.source}`);
-  if (!stringField(customerRef, 1, 255)) return reject(`${p}.customerRef: must be a string of 1–255 characters`);
+  if (!stringField(customerRef, 1, 255))
+    return reject(`${p}.customerRef: must be a string of 1–255 characters without U+0000`);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return reject(`${p}.quantity: ${q.message}`);
   if (typeof ts !== "string") return reject(`${p}.ts: must be an RFC 3339 timestamp with offset`);
@@ -78,35 +87,35 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
   if (tsMs === null) return reject(`${p}.ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z`);
   if (tsMs > nowMs + MAX_FUTURE_MS) return reject(`${p}.ts: more than 5 minutes in the future`, "ts_in_future");
   if (idempotencyKey !== undefined && !stringField(idempotencyKey, 1, MAX_KEY_LENGTH))
-    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters`);
+    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters without U+0000`);
   if (resourceId !== undefined && resourceId !== null && !stringField(resourceId, 1, 255))
-    return reject(`${p}.resourceId: must be a string of 1–255 characters`);
+    return reject(`${p}.resourceId: must be a string of 1–255 characters without U+0000`);
   if (source !== undefined && source !== null && !stringField(source, 1, MAX_SOURCE_LENGTH))
-    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters`);
+    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters without U+0000`);
   let metaJson: string | null = null;
   if (meta !== undefined && meta !== null) {
     if (!isPlainObject(meta)) return reject(`${p}.meta: must be an object`);
-    metaJson = JSON.stringify(meta);
-    if (Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+    // Sorted keys change no byte count: the canonical text is as long as JSON.stringify's.
+    metaJson = canonicalJson(meta);
+    if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
       return reject(`${p}.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
+    // JSON writes U+0000 as the escape \u0000: without that text there is none to look for.
+    if (metaJson.includes("\\u0000") && containsNul(meta)) return reject(`${p}.meta: must not contain U+0000`);
   }
-  const base = {
+  const event: ValidEvent = {
     metric,
     customerRef: customerRef as string,
     quantity: q.value,
     tsMs,
     resourceId: (resourceId as string | null | undefined) ?? null,
+    metaJson,
+    index,
+    idempotencyKey: "",
+    source: (source as string | null | undefined) ?? null,
+    meta: (meta as Record<string, unknown> | null | undefined) ?? null,
+    hash: "",
   };
-  const hashable: HashableEvent = { ...base, metaJson: metaJson === null ? null : canonicalJson(meta) };
-  return {
-    ok: true,
-    event: {
-      ...hashable,
-      index,
-      idempotencyKey: (idempotencyKey as string | undefined) ?? deriveIdempotencyKey(tenantId, base),
-      source: (source as string | null | undefined) ?? null,
-      meta: (meta as Record<string, unknown> | null | undefined) ?? null,
-      hash: payloadHash(hashable),
-    },
-  };
+  event.idempotencyKey = (idempotencyKey as string | undefined) ?? deriveIdempotencyKey(tenantId, event);
+  event.hash = payloadHash(event);
+  return { ok: true, event };
 }

@@ -27,8 +27,16 @@ function walk(dir: string): string[] {
   return out;
 }
 
+/**
+ * The /api/v1 fallback answers 404 to paths no route serves: it has no resource, scope or
+ * OpenAPI operation, so the guards skip it by name (tests/integration/unknown-api-route.test.ts
+ * covers it). Any other catch-all is guarded like every route.
+ */
+export const FALLBACK_ROUTE = "app/api/v1/[...path]/route.ts";
+
 export function routeFiles(under: string): RouteFile[] {
   return walk(path.join(ROOT, under))
+    .filter((full) => path.relative(ROOT, full).split(path.sep).join("/") !== FALLBACK_ROUTE)
     .map((full) => {
       const file = path.relative(ROOT, full).split(path.sep).join("/");
       const source = readFileSync(full, "utf8");

@@ -123,6 +123,15 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ["an empty resourceId", { resourceId: "" }, "validation_failed", "events[1].resourceId"],
     ["a numeric resourceId", { resourceId: 5 }, "validation_failed", "events[1].resourceId"],
     ["a 65-character source", { source: "s".repeat(65) }, "validation_failed", "events[1].source"],
+    // Postgres text and jsonb cannot hold U+0000: refused per event, never a failed batch.
+    ["a NUL in customerRef", { customerRef: "cus\u0000x" }, "validation_failed", "events[1].customerRef"],
+    ["a NUL in idempotencyKey", { idempotencyKey: "k\u0000" }, "validation_failed", "events[1].idempotencyKey"],
+    ["a NUL in resourceId", { resourceId: "r\u0000" }, "validation_failed", "events[1].resourceId"],
+    ["a NUL in source", { source: "s\u0000" }, "validation_failed", "events[1].source"],
+    ["a NUL in a meta value", { meta: { a: { b: ["ok", "x\u0000"] } } }, "validation_failed", "events[1].meta"],
+    ["a NUL in a meta key", { meta: { "k\u0000": 1 } }, "validation_failed", "events[1].meta"],
+    // 2,100 characters but 4,200 UTF-8 bytes: the limit is on bytes.
+    ["a multi-byte meta over 4 KiB", { meta: { pad: "é".repeat(2100) } }, "validation_failed", "events[1].meta"],
   ];
   for (const [name, over, code, message] of bad) {
     it(`rejects ${name} and still accepts the rest of the batch`, async () => {

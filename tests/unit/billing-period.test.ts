@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { periodFor } from "@/lib/billing/period";
+import { periodFor, periodForMs } from "@/lib/billing/period";
 
 const d = (s: string) => new Date(s);
 
@@ -41,5 +42,72 @@ describe("periodFor", () => {
     const p = periodFor(d("2027-01-03T00:00:00Z"), d("2026-06-10T00:00:00Z"));
     expect(p.start.toISOString()).toBe("2026-12-10T00:00:00.000Z");
     expect(p.end.toISOString()).toBe("2027-01-10T00:00:00.000Z");
+  });
+});
+
+// The Date-based definition the arithmetic version replaced: the oracle for the property test.
+function referencePeriod(ts: Date, anchor: Date | null): { start: number; end: number } {
+  const a = anchor ?? new Date(Date.UTC(2000, 0, 1));
+  const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const anchoredIn = (year: number, month: number) => {
+    const first = new Date(Date.UTC(year, month, 1));
+    const y = first.getUTCFullYear();
+    const m = first.getUTCMonth();
+    return Date.UTC(
+      y,
+      m,
+      Math.min(a.getUTCDate(), daysIn(y, m)),
+      a.getUTCHours(),
+      a.getUTCMinutes(),
+      a.getUTCSeconds(),
+      a.getUTCMilliseconds(),
+    );
+  };
+  const y = ts.getUTCFullYear();
+  const m = ts.getUTCMonth();
+  let offset = 0;
+  let start = anchoredIn(y, m);
+  if (start > ts.getTime()) {
+    offset = -1;
+    start = anchoredIn(y, m - 1);
+  }
+  return { start, end: anchoredIn(y, m + offset + 1) };
+}
+
+describe("periodForMs", () => {
+  const instant = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) });
+
+  it("equals the Date-based definition for any instant and anchor, and contains the instant", () => {
+    fc.assert(
+      fc.property(instant, fc.option(instant, { nil: null }), (ts, anchor) => {
+        const got = periodForMs(ts, anchor);
+        const want = referencePeriod(new Date(ts), anchor === null ? null : new Date(anchor));
+        expect(got).toEqual({ startMs: want.start, endMs: want.end });
+        expect(got.startMs).toBeLessThanOrEqual(ts);
+        expect(got.endMs).toBeGreaterThan(ts);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it("is exact at the boundaries: the period's end starts the next period", () => {
+    fc.assert(
+      fc.property(instant, fc.option(instant, { nil: null }), (ts, anchor) => {
+        const p = periodForMs(ts, anchor);
+        expect(periodForMs(p.endMs, anchor).startMs).toBe(p.endMs);
+        expect(periodForMs(p.startMs - 1, anchor).endMs).toBe(p.startMs);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("handles instants before 1970 and leap days of century years", () => {
+    expect(periodForMs(Date.UTC(1969, 11, 31, 23), null)).toEqual({
+      startMs: Date.UTC(1969, 11, 1),
+      endMs: Date.UTC(1970, 0, 1),
+    });
+    const anchor = Date.UTC(2024, 0, 29, 6);
+    expect(periodForMs(Date.UTC(2100, 1, 28, 12), anchor).startMs).toBe(Date.UTC(2100, 1, 28, 6));
+    expect(periodForMs(Date.UTC(2000, 1, 29, 12), anchor).startMs).toBe(Date.UTC(2000, 1, 29, 6));
   });
 });

@@ -1,0 +1,312 @@
+// Shared by the benchmarks: a database per run, `next start` under test, two load shapes
+// (closed-loop saturation with autocannon; open-loop paced requests with our own client)
+// and CPU accounting per process from /proc.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import pg from "pg";
+import { embeddedUrl, startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDatabase } from "../lib/db/migrate";
+
+export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Reuses an embedded Postgres already listening on `port` or starts one; (re)creates `dbName`, migrated. */
+export async function startBenchDatabase(
+  port: number,
+  dbName: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  let stop = async () => {};
+  let admin = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
+  try {
+    await admin.connect();
+  } catch {
+    admin = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
+    const dataDir = path.resolve(process.env.SM_PG_DATA ?? path.join(".data", `pg-bench-${port}`));
+    log(`starting embedded Postgres on ${port} (${dataDir})`);
+    const started = await startEmbeddedPostgres({ port, dataDir, database: "postgres" });
+    stop = started.stop;
+    await admin.connect();
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = embeddedUrl(port, dbName);
+  await migrateDatabase(url);
+  return { url, stop };
+}
+
+export interface NextServer {
+  child: ChildProcess;
+  base: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * `next start` of an existing build (NEXT_DIST_DIR) in production mode, rate limiting off
+ * (the benchmarks measure capacity, not the limiter). BENCH_SERVER_NODE_ARGS adds node
+ * flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load.
+ */
+export async function startNextServer(opts: {
+  port: number;
+  distDir: string;
+  databaseUrl: string;
+  appDir?: string;
+}): Promise<NextServer> {
+  const appDir = path.resolve(opts.appDir ?? ".");
+  const base = `http://127.0.0.1:${opts.port}`;
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port)],
+    {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        DATABASE_URL: opts.databaseUrl,
+        NEXT_DIST_DIR: opts.distDir,
+        NODE_ENV: "production",
+        RATE_LIMIT_RPS: "0",
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
+        NEXTAUTH_URL: base,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGINT");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return { child, base, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error("next start did not answer /api/health within 60 s");
+}
+
+export interface LoadResult {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  reqPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+// autocannon ships no types; this is the part of its API used here.
+interface CannonResult {
+  requests: { total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  latency: { p50: number; p90: number; p99: number; max: number };
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+export interface RequestSpec {
+  url: string;
+  method: "GET" | "POST";
+  headers?: Record<string, string>;
+  /** Request bodies, used in turn (each at most once if there are enough). */
+  bodies?: string[];
+}
+
+/**
+ * Closed loop: `connections` clients each send the next request as soon as the previous
+ * answer arrives. Measures capacity (requests/s at saturation); its latencies are queueing.
+ */
+export async function saturate(spec: RequestSpec, connections: number, seconds: number): Promise<LoadResult> {
+  let i = 0;
+  const r = await autocannon({
+    url: spec.url,
+    connections,
+    duration: seconds,
+    headers: spec.headers,
+    requests: [
+      {
+        method: spec.method,
+        setupRequest: (req: Record<string, unknown>) =>
+          spec.bodies ? { ...req, body: spec.bodies[i++ % spec.bodies.length] } : req,
+      },
+    ],
+  });
+  return {
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    seconds: r.duration,
+    reqPerSec: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Open loop at a fixed rate: request i is due at start + i/rate whatever happened to the
+ * others, and its latency counts from that due time, so a slow server cannot slow the
+ * client down and hide its own delay (no coordinated omission).
+ *
+ * Why not `autocannon --overallRate`: it lets each connection send its whole per-second
+ * quota back to back at the top of every second (a burst, then silence), and then adds
+ * synthetic samples for every millisecond of each response. At "200 req/s" it measured a
+ * database-free health route at p99 78 ms on an idle machine; paced evenly, the same
+ * route answers in a few ms.
+ */
+export async function paced(spec: RequestSpec, rate: number, seconds: number): Promise<LoadResult> {
+  const target = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let done = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const start = performance.now() + 20;
+  await new Promise<void>((resolve) => {
+    const finish = (i: number, due: number) => {
+      latencies[i] = performance.now() - due;
+      if (++done === total) resolve();
+    };
+    const fire = (i: number, due: number) => {
+      const body = spec.bodies ? spec.bodies[i % spec.bodies.length] : undefined;
+      const headers: Record<string, string | number> = { ...spec.headers };
+      if (body !== undefined) headers["content-length"] = Buffer.byteLength(body);
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: spec.method,
+          headers,
+        },
+        (res) => {
+          if ((res.statusCode ?? 0) >= 300) non2xx++;
+          res.resume();
+          res.on("end", () => finish(i, due));
+          res.on("error", () => {
+            errors++;
+            finish(i, due);
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        finish(i, due);
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        fire(sent, start + sent * interval);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    setTimeout(tick, 20);
+  });
+  agent.destroy();
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = latencies.slice().sort();
+  return {
+    requests: total,
+    non2xx,
+    errors,
+    seconds: round2(elapsed),
+    reqPerSec: round2(total / elapsed),
+    p50: round2(percentile(sorted, 50)),
+    p90: round2(percentile(sorted, 90)),
+    p99: round2(percentile(sorted, 99)),
+    max: round2(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) used so far by the server process and by all `postgres` processes. */
+export function cpuSnapshot(serverPid: number | undefined): { server: number; postgres: number; self: number } {
+  const cpuOf = (pid: string): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  try {
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") postgres += cpuOf(pid);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  } catch {
+    // no /proc: CPU accounting is unavailable, figures stay 0
+  }
+  const usage = process.cpuUsage();
+  return {
+    server: serverPid ? cpuOf(String(serverPid)) : 0,
+    postgres,
+    self: (usage.user + usage.system) / 1e6,
+  };
+}
+
+/**
+ * Runs `fn` and reports the CPU milliseconds per request that the server, Postgres and the
+ * load generator (this process) spent on it. Backends that exit during the run are missed,
+ * so the Postgres figure is a lower bound; the pool keeps its connections open.
+ */
+export async function withCpu<T extends LoadResult>(
+  serverPid: number | undefined,
+  fn: () => Promise<T>,
+): Promise<T & { cpuMsPerRequest: { server: number; postgres: number; loadGenerator: number } }> {
+  const before = cpuSnapshot(serverPid);
+  const result = await fn();
+  const after = cpuSnapshot(serverPid);
+  const per = (a: number, b: number) => round2(((a - b) * 1000) / Math.max(1, result.requests));
+  return {
+    ...result,
+    cpuMsPerRequest: {
+      server: per(after.server, before.server),
+      postgres: per(after.postgres, before.postgres),
+      loadGenerator: per(after.self, before.self),
+    },
+  };
+}

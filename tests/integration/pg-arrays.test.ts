@@ -1,0 +1,43 @@
+import fc from "fast-check";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scalarArray, textArray } from "@/lib/db/pg-arrays";
+
+describe("pg array literals", () => {
+  let client: pg.Client;
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+  });
+
+  it("round-trips any strings, NULLs, quotes, backslashes, braces, commas and unicode through Postgres", async () => {
+    const samples = fc.sample(
+      fc.array(fc.option(fc.string({ unit: "grapheme", maxLength: 20 }), { nil: null, freq: 5 }), { maxLength: 30 }),
+      150,
+    );
+    samples.push(['a"b', "c\\d", "{x,y}", "NULL", "", " lead", "trail ", "é😀", null, '\\"']);
+    for (const values of samples) {
+      const cleaned = values.map((v) => (v === null ? null : v.replaceAll("\u0000", "")));
+      const r = await client.query<{ v: string | null }>(
+        "SELECT u.v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i) ORDER BY i",
+        [textArray(cleaned)],
+      );
+      expect(r.rows.map((row) => row.v)).toEqual(cleaned);
+    }
+  });
+
+  it("encodes integers and booleans", async () => {
+    const r = await client.query<{ n: string; b: boolean }>(
+      "SELECT u.n::text AS n, u.b FROM unnest($1::bigint[], $2::bool[]) WITH ORDINALITY AS u(n, b, i) ORDER BY i",
+      [scalarArray([1, -2, 1_790_000_000_000]), scalarArray([true, false, true])],
+    );
+    expect(r.rows).toEqual([
+      { n: "1", b: true },
+      { n: "-2", b: false },
+      { n: "1790000000000", b: true },
+    ]);
+  });
+});

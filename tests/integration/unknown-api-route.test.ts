@@ -1,0 +1,48 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as fallback from "@/app/api/v1/[...path]/route";
+import { GET as listMeters } from "@/app/api/v1/meters/route";
+import { callRoute } from "../helpers/route";
+import { FALLBACK_ROUTE, ROOT } from "../helpers/route-files";
+import { createTestTenant } from "../helpers/tenant";
+
+describe("unknown /api/v1 paths", () => {
+  it("the fallback the route guards skip exists under that name", () => {
+    expect(existsSync(path.join(ROOT, FALLBACK_ROUTE))).toBe(true);
+  });
+
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+    it(`answer ${method} with a JSON 404 in the error shape and an x-request-id, key or no key`, async () => {
+      const t = await createTestTenant();
+      for (const key of [null, t.apiKey, "sm_live_not_a_key"]) {
+        const res = await callRoute(fallback[method], {
+          method,
+          path: "/api/v1/evnts/ingest?x=1",
+          key,
+          body: method === "GET" || method === "DELETE" ? undefined : { events: [] },
+        });
+        expect(res.status).toBe(404);
+        expect(res.body.error.code).toBe("not_found");
+        expect(res.body.error.message).toBe(
+          `No API route ${method} /api/v1/evnts/ingest. See /api/openapi.json for the routes.`,
+        );
+        expect(res.body.error.requestId).toMatch(/^req_/);
+        expect(res.headers.get("x-request-id")).toBe(res.body.error.requestId);
+      }
+    });
+  }
+
+  it("keeps a well-formed caller request id", async () => {
+    const res = await callRoute(fallback.GET, { path: "/api/v1/nope", headers: { "x-request-id": "trace-42" } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toBe("trace-42");
+  });
+
+  it("real routes still set x-request-id themselves (proxy.ts no longer runs on /api/v1)", async () => {
+    const t = await createTestTenant();
+    const res = await callRoute(listMeters, { path: "/api/v1/meters", key: t.apiKey });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+});
