@@ -104,8 +104,9 @@ async function rawBaseline(
     }),
   );
   const seconds = (Date.now() - started) / 1000;
-  await pool.end();
+  // Before pool.end(): the backends' CPU is only readable while they live.
   const cpuAfter = cpuSnapshot(undefined);
+  await pool.end();
   const per500 = (a: number, b: number) => Math.round(((a - b) * 1000 * 500 * 100) / Math.max(1, rows)) / 100;
   return {
     rowsPerSec: rows / seconds,
@@ -175,7 +176,11 @@ const key = (
     actor: { type: "system" },
   })
 ).key;
-const server = await startNextServer({ port: HTTP_PORT, distDir: DIST_DIR, databaseUrl: db.url });
+const server = await startNextServer({
+  port: HTTP_PORT,
+  distDir: DIST_DIR,
+  databaseUrl: process.env.BENCH_SERVER_DATABASE_URL ?? db.url,
+});
 const pid = server.child.pid;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 const ingestUrl = `${server.base}/api/v1/events/ingest`;

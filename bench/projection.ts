@@ -1,50 +1,53 @@
 // Benchmark: POST /api/v1/usage/projection for a customer with 20 priced metrics, through
 // HTTP against `next start`, with GET /api/health measured in the same run as a baseline.
 //
-//   NEXT_DIST_DIR=.next-pricing npx next build          # once
-//   SM_PG_PORT=54364 SM_PG_DATA=$PWD/.data/pg-pricing BENCH_PORT=3401 NEXT_DIST_DIR=.next-pricing \
-//     npm run bench:projection
+//   NEXT_DIST_DIR=.next-bench npx next build          # once (the ingest bench uses the same build)
+//   npm run bench:projection
 //
-// BENCH_APP_DIR runs `next start` from another checkout (e.g. a `git archive HEAD` copy built
-// there), so a build of the committed tree can be measured while the working tree changes.
+// Load shapes (bench/support.ts): open loop at BENCH_RATES (default 100,200) requests/s — one
+// request every 1/rate s, latency counted from each request's due time — then one client
+// sending requests back to back, then BENCH_CONNECTIONS clients (saturation, capacity).
+// Each run reports CPU ms per request of the server, Postgres and the load generator.
 //
-// Knobs: BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 4),
+// Env: SM_PG_PORT (default 54364; an embedded Postgres there is reused or started), BENCH_PORT
+// (default 3401), NEXT_DIST_DIR (default .next-bench), BENCH_APP_DIR (run `next start` from
+// another checkout), BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 4),
 // BENCH_EVENTS_PER_METRIC (target customer, default 500), BENCH_NOISE_CUSTOMERS (default 50).
-// Rate limiting is switched off in the server under test (RATE_LIMIT_RPS=0): this measures latency.
-import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createApiKey } from "../lib/auth/api-keys";
 import { periodFor } from "../lib/billing/period";
 import { getDb } from "../lib/db/client";
-import { resolveDatabase } from "../lib/db/embedded";
-import { migrateDatabase } from "../lib/db/migrate";
 import { newId } from "../lib/ids";
 import { calculatePrice } from "../lib/pricing/calculate-price";
 import { ZPriceDefinition } from "../lib/pricing/price-schema";
 import { createTenant } from "../lib/tenants/create-tenant";
+import {
+  type LoadResult,
+  type NextServer,
+  paced,
+  type RequestSpec,
+  saturate,
+  startBenchDatabase,
+  startNextServer,
+  withCpu,
+} from "./support";
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; max: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
+const PG_PORT = Number(process.env.SM_PG_PORT ?? 54364);
 const PORT = Number(process.env.BENCH_PORT ?? 3401);
-const DIST = process.env.NEXT_DIST_DIR ?? ".next-pricing";
-const APP_DIR = path.resolve(process.env.BENCH_APP_DIR ?? ".");
+const DIST = process.env.NEXT_DIST_DIR ?? ".next-bench";
+const APP_DIR = process.env.BENCH_APP_DIR;
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const RATES = (process.env.BENCH_RATES ?? "100,200").split(",").map(Number);
 const EVENTS_PER_METRIC = Number(process.env.BENCH_EVENTS_PER_METRIC ?? 500);
 const NOISE_CUSTOMERS = Number(process.env.BENCH_NOISE_CUSTOMERS ?? 50);
 const METRICS = 20;
 const CUSTOMER = "cus_bench_projection";
-const base = `http://127.0.0.1:${PORT}`;
 const DAY = 24 * 60 * 60 * 1000;
+let base = "";
 
 /** 20 prices covering every model: per_unit, decimal, package, graduated, volume, flat fees. */
 function priceFor(i: number, metric: string): Record<string, unknown> {
@@ -94,35 +97,24 @@ async function api<T>(method: string, url: string, key: string, body?: unknown):
   return json as T;
 }
 
-async function waitForServer(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("next start did not answer /api/health within 60 s");
-}
-
-async function run(title: string, opts: Record<string, unknown>): Promise<AutocannonResult> {
-  await autocannon({ ...opts, url: `${base}${opts.path}`, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const r = await autocannon({ ...opts, url: `${base}${opts.path}`, connections: CONNECTIONS, duration: DURATION });
-  console.log(
-    `${title.padEnd(34)} p50 ${String(r.latency.p50).padStart(4)} ms  p90 ${String(r.latency.p90).padStart(4)} ms  ` +
-      `p99 ${String(r.latency.p99).padStart(4)} ms  max ${String(r.latency.max).padStart(4)} ms  ` +
-      `${Math.round(r.requests.average)} req/s  (${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors})`,
+function line(title: string, r: LoadResult & { cpuMsPerRequest?: Record<string, number> }): string {
+  const cpu = r.cpuMsPerRequest
+    ? ` — CPU ms/request: server ${r.cpuMsPerRequest.server}, Postgres ${r.cpuMsPerRequest.postgres}, load generator ${r.cpuMsPerRequest.loadGenerator}`
+    : "";
+  return (
+    `${title.padEnd(52)} p50 ${r.p50} ms  p90 ${r.p90} ms  p99 ${r.p99} ms  max ${r.max} ms  ` +
+    `${Math.round(r.reqPerSec)} req/s (${r.requests} requests, non-2xx ${r.non2xx}, errors ${r.errors})${cpu}`
   );
-  return r;
 }
 
-const database = await resolveDatabase((l) => console.log(`[db] ${l}`));
+const database = await startBenchDatabase(PG_PORT, "stripemeter_bench_projection");
 process.env.DATABASE_URL = database.url;
-await migrateDatabase(database.url);
-let server: ChildProcess | undefined;
+let server: NextServer | undefined;
+const results: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  cpus: os.cpus().length,
+  loadAverageAtStart: os.loadavg(),
+};
 try {
   const tenant = await createTenant({
     name: `Projection bench ${new Date().toISOString()}`,
@@ -142,25 +134,8 @@ try {
   await getDb().$disconnect();
   const period = periodFor(new Date(now), anchor);
 
-  server = spawn(
-    process.execPath,
-    [path.join(APP_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT)],
-    {
-      cwd: APP_DIR,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        NEXT_DIST_DIR: DIST,
-        NODE_ENV: "production",
-        RATE_LIMIT_RPS: "0",
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-        NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef",
-        NEXTAUTH_URL: base,
-      },
-    },
-  );
-  await waitForServer(server);
+  server = await startNextServer({ port: PORT, distDir: DIST, databaseUrl: database.url, appDir: APP_DIR });
+  base = server.base;
 
   const metrics = Array.from({ length: METRICS }, (_, i) => `metric_${String(i).padStart(2, "0")}`);
   const prices = new Map<string, Record<string, unknown>>();
@@ -259,20 +234,48 @@ try {
   );
   await client.end();
 
-  console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per run (after a 2 s warm-up)`);
-  const health = await run("GET /api/health (baseline)", { path: "/api/health", method: "GET" });
-  const proj = await run("POST /api/v1/usage/projection", {
-    path: "/api/v1/usage/projection",
+  const pid = server.child.pid;
+  const health: RequestSpec = { url: `${base}/api/health`, method: "GET" };
+  const projectionSpec: RequestSpec = {
+    url: `${base}/api/v1/usage/projection`,
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ customerRef: CUSTOMER }),
-  });
-  const ok = proj.non2xx === 0 && proj.errors === 0 && proj.latency.p99 <= 15;
+    bodies: [JSON.stringify({ customerRef: CUSTOMER })],
+  };
+  await saturate(projectionSpec, CONNECTIONS, 3); // warm-up
+  const summary: string[] = [];
+  for (const rate of RATES) {
+    await paced(health, rate, 3);
+    const h = await withCpu(pid, () => paced(health, rate, DURATION));
+    await paced(projectionSpec, rate, 3);
+    const p = await withCpu(pid, () => paced(projectionSpec, rate, DURATION));
+    results[`health${rate}`] = h;
+    results[`projection${rate}`] = p;
+    summary.push(line(`GET /api/health at ${rate} req/s (baseline)`, h));
+    summary.push(
+      line(`POST /usage/projection at ${rate} req/s`, p) +
+        ` [target p99 ≤ 15 ms] ${p.p99 <= 15 && p.non2xx === 0 && p.errors === 0 ? "PASS" : "MISS"}`,
+    );
+  }
+  const one = await withCpu(pid, () => saturate(projectionSpec, 1, DURATION));
+  results.projectionOneClient = one;
+  summary.push(line("POST /usage/projection, 1 client back to back", one));
+  const max = await withCpu(pid, () => saturate(projectionSpec, CONNECTIONS, DURATION));
+  results.projectionSaturated = max;
+  summary.push(line(`POST /usage/projection, ${CONNECTIONS} clients (saturation)`, max));
   console.log(
-    `\nprojection p99 ${proj.latency.p99} ms (baseline p99 ${health.latency.p99} ms) — target ≤ 15 ms: ${ok ? "MET" : "NOT MET"}`,
+    `\nmachine: ${os.cpus().length} CPUs, load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
   );
-  process.exitCode = ok ? 0 : 1;
+  console.log(summary.join("\n"));
+  mkdirSync("bench/results", { recursive: true });
+  const file = path.join("bench/results", `projection-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ ...results, summary }, null, 2));
+  console.log(`results: ${file}`);
 } finally {
-  server?.kill("SIGTERM");
+  await server?.stop();
+  await getDb().$disconnect();
   await database.stop();
 }

@@ -1,16 +1,30 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+// Bytes from the CSPRNG, drawn 4 KiB at a time (as uuid does): one crypto call per ~100 ids
+// instead of one per id, which showed in the per-request profile (a request id each).
+// Every byte is used once.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++];
+}
+
 /** Random base62 string; `length` 22 carries ~131 bits. */
 export function randomBase62(length: number): string {
-  const bytes = randomBytes(length * 2);
   let out = "";
-  for (let i = 0; out.length < length && i < bytes.length; i++) {
+  while (out.length < length) {
+    const b = randomByte();
     // 248 = 4 * 62: reject the tail so every symbol is equally likely.
-    if (bytes[i] < 248) out += ALPHABET[bytes[i] % 62];
+    if (b < 248) out += ALPHABET[b % 62];
   }
-  return out.length === length ? out : out + randomBase62(length - out.length);
+  return out;
 }
 
 export type IdPrefix = "ten" | "usr" | "key" | "mtr" | "cst" | "adj" | "aud" | "req" | "prc" | "alr";

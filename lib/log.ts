@@ -14,6 +14,11 @@ export function log(level: Level, msg: string, fields: Record<string, unknown> =
   else process.stdout.write(`${line}\n`);
 }
 
+/** Whether `level` is logged: lets a caller skip building fields nobody will see. */
+export function logEnabled(level: Level): boolean {
+  return ORDER[level] >= threshold();
+}
+
 export const logger = {
   debug: (msg: string, f?: Record<string, unknown>) => log("debug", msg, f),
   info: (msg: string, f?: Record<string, unknown>) => log("info", msg, f),

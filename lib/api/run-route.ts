@@ -1,4 +1,4 @@
-import { logger } from "@/lib/log";
+import { logEnabled, logger } from "@/lib/log";
 import { errorResponse, toApiError } from "./errors";
 import { newRequestId } from "./request-id";
 
@@ -39,13 +39,14 @@ export async function runRoute(
     }
     return errorResponse(apiErr, requestId);
   } finally {
-    logger.info("request", {
-      requestId,
-      ...fields,
-      method: req.method,
-      path: new URL(req.url).pathname,
-      status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
+    if (logEnabled("info"))
+      logger.info("request", {
+        requestId,
+        ...fields,
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
   }
 }

@@ -75,7 +75,15 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
     onLog: (m: unknown) => opts.log?.(String(m)),
     onError: (m: unknown) => opts.log?.(String(m)),
-    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=on"],
+    // SM_PG_FLAGS adds server flags, e.g. "-c shared_preload_libraries=pg_stat_statements"
+    // to see where a benchmark's database time goes.
+    postgresFlags: [
+      "-c",
+      "max_connections=200",
+      "-c",
+      "fsync=on",
+      ...(process.env.SM_PG_FLAGS ?? "").split(" ").filter(Boolean),
+    ],
   });
   if (fresh) await server.initialise();
   await server.start();

@@ -1,6 +1,7 @@
 import "server-only";
 import type { BillingPeriod } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
+import { formatMicros, toMicros } from "@/lib/ingest/micros";
 import { Decimal } from "@/lib/pricing/decimal";
 import { DAY_MS, TRAILING_DAYS, utcDayStart } from "./forecast-quantity";
 
@@ -57,16 +58,11 @@ const REBUILD_SQL = `
  * Trailing usage per metric for the metrics that need a run rate (sum and count meters).
  * `rollups`, `today` and `counters` must come from one snapshot (one SQL statement).
  */
-/** A numeric(38,6) value as an exact integer count of millionths (sums in bigint are ~50× faster than decimal.js). */
-function micros(value: string): bigint {
-  const negative = value.startsWith("-");
-  const [int, frac = ""] = (negative ? value.slice(1) : value).split(".");
-  const n = BigInt(int || "0") * 1_000_000n + BigInt(`${frac}000000`.slice(0, 6));
-  return negative ? -n : n;
-}
+/** Exact sums of numeric(38,6) values as integer millionths (~50× faster than decimal.js). */
+const micros = toMicros;
 
 function fromMicros(n: bigint): Decimal {
-  return new Decimal(n.toString()).div(1_000_000);
+  return new Decimal(formatMicros(n));
 }
 
 interface Totals {

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { periodFor } from "@/lib/billing/period";
+import { periodForMs } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
 
@@ -18,10 +18,27 @@ export interface CurrentUsage {
   metrics: CurrentUsageMetric[];
 }
 
+// A monthly period is at most 31 days long, so the open period started within this span.
+const PERIOD_LOOKBACK_MS = 32 * 24 * 3_600_000;
+
+// One round trip: the customer's anchor, every meter of the tenant, and the customer's
+// counters of the (at most two) periods that may be open; the open one is picked in code
+// once the anchor is known. A customer without meters gives one row with a NULL metric.
+const CURRENT_USAGE_SQL = `
+  SELECT (extract(epoch FROM c.billing_anchor) * 1000)::bigint::text AS anchor_ms,
+         m.metric, m.aggregation::text AS aggregation, m.unit,
+         (extract(epoch FROM k.period_start) * 1000)::bigint::text AS period_ms, k.value::text AS value
+  FROM customers c
+  LEFT JOIN meters m ON m.tenant_id = c.tenant_id
+  LEFT JOIN counters k ON k.tenant_id = c.tenant_id AND k.meter_id = m.id AND k.customer_ref = c.customer_ref
+    AND k.period_start > $3 AND k.period_start <= $4
+  WHERE c.tenant_id = $1 AND c.customer_ref = $2
+  ORDER BY m.metric`;
+
 /**
  * The customer's open billing period, one entry per meter of the tenant (0 when unused).
- * Reads counters only (two indexed point queries), never the ledger: its cost does not
- * grow with the number of stored events.
+ * Reads counters only (indexed point reads, one statement), never the ledger: its cost
+ * does not grow with the number of stored events.
  */
 export async function getCurrentUsage(opts: {
   tenantId: string;
@@ -29,33 +46,41 @@ export async function getCurrentUsage(opts: {
   now?: Date;
 }): Promise<CurrentUsage> {
   const now = opts.now ?? new Date();
-  const pool = getPgPool();
-  const customer = await pool.query<{ billing_anchor: Date | null }>(
-    "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
-    [opts.tenantId, opts.customerRef],
-  );
-  if (customer.rowCount === 0) {
+  const nowMs = now.getTime();
+  const { rows } = await getPgPool().query<{
+    anchor_ms: string | null;
+    metric: string | null;
+    aggregation: string | null;
+    unit: string | null;
+    period_ms: string | null;
+    value: string | null;
+  }>({
+    name: "sm_current_usage",
+    text: CURRENT_USAGE_SQL,
+    values: [opts.tenantId, opts.customerRef, new Date(nowMs - PERIOD_LOOKBACK_MS), now],
+  });
+  if (rows.length === 0) {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
   }
-  const period = periodFor(now, customer.rows[0].billing_anchor);
-  const rows = await pool.query<{ metric: string; aggregation: string; unit: string | null; value: string | null }>(
-    `SELECT m.metric, m.aggregation::text AS aggregation, m.unit, c.value::text AS value
-     FROM meters m
-     LEFT JOIN counters c ON c.tenant_id = m.tenant_id AND c.meter_id = m.id
-       AND c.customer_ref = $2 AND c.period_start = $3
-     WHERE m.tenant_id = $1
-     ORDER BY m.metric`,
-    [opts.tenantId, opts.customerRef, period.start.toISOString()],
-  );
+  const anchor = rows[0].anchor_ms;
+  const period = periodForMs(nowMs, anchor === null ? null : Number(anchor));
+  const open = String(period.startMs);
+  const metrics: CurrentUsageMetric[] = [];
+  for (const r of rows) {
+    if (r.metric === null) continue;
+    const last = metrics[metrics.length - 1];
+    const entry =
+      last?.metric === r.metric
+        ? last
+        : metrics[
+            metrics.push({ metric: r.metric, aggregation: r.aggregation as string, value: "0", unit: r.unit }) - 1
+          ];
+    if (r.period_ms === open && r.value !== null) entry.value = formatDecimal(r.value);
+  }
   return {
     customerRef: opts.customerRef,
-    period: { start: period.start.toISOString(), end: period.end.toISOString() },
+    period: { start: new Date(period.startMs).toISOString(), end: new Date(period.endMs).toISOString() },
     asOf: now.toISOString(),
-    metrics: rows.rows.map((r) => ({
-      metric: r.metric,
-      aggregation: r.aggregation,
-      value: r.value === null ? "0" : formatDecimal(r.value),
-      unit: r.unit,
-    })),
+    metrics,
   };
 }

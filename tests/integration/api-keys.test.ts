@@ -30,6 +30,54 @@ describe("API keys", () => {
     expect(JSON.stringify(listed)).not.toContain(test.key);
   });
 
+  it("see a revocation made by another process within 5 s, refreshing ahead of expiry without making a request wait", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    const start = Date.now();
+    expect((await authenticateApiKey(k.key, new Date(start))).ok).toBe(true);
+    // Another process revokes: the database changes, this process's cache is not told.
+    await db.apiKey.update({
+      where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
+      data: { revokedAt: new Date() },
+    });
+    expect((await authenticateApiKey(k.key, new Date(start + 1_000))).ok).toBe(true);
+    // 4 s old: still answered from the cache (no wait), and a background refresh starts.
+    expect((await authenticateApiKey(k.key, new Date(start + 4_200))).ok).toBe(true);
+    await expect
+      .poll(() => authenticateApiKey(k.key, new Date(start + 4_300)))
+      .toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("never use an entry older than 5 s: the lookup is awaited, once for concurrent requests", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    const start = Date.now();
+    expect((await authenticateApiKey(k.key, new Date(start))).ok).toBe(true);
+    await db.apiKey.update({
+      where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
+      data: { revokedAt: new Date() },
+    });
+    const later = new Date(start + 5_100);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => authenticateApiKey(k.key, later)));
+    expect(answers).toEqual(Array.from({ length: 20 }, () => ({ ok: false, reason: "revoked" })));
+  });
+
+  it("record lastUsedAt at most once a minute", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    const read = async () =>
+      (await db.apiKey.findUniqueOrThrow({ where: { tenantId_id: { tenantId: t.tenantId, id: k.id } } })).lastUsedAt;
+    const first = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await authenticateApiKey(k.key, first);
+    await expect.poll(read).toEqual(first);
+    await authenticateApiKey(k.key, new Date(first.getTime() + 30_000));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await read()).toEqual(first);
+    const minuteLater = new Date(first.getTime() + 61_000);
+    await authenticateApiKey(k.key, minuteLater);
+    await expect.poll(read).toEqual(minuteLater);
+  });
+
   it("never generate the same key twice", async () => {
     const t = await createTestTenant();
     const keys = await Promise.all(

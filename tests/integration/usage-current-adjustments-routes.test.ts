@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
 import { GET as usageGet } from "@/app/api/v1/usage/current/route";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { isoNow, postIngest } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
@@ -22,6 +26,46 @@ describe("GET /api/v1/usage/current", () => {
       await withUsage(owner, "cus_foreign");
       return { params: {}, path: "/api/v1/usage/current?customerRef=cus_foreign" };
     },
+  });
+
+  it("picks the anchored open period's counters, not the previous period's, and lists unused meters as 0", async () => {
+    const t = await createTestTenant();
+    const customerRef = "cus_anchored";
+    // Anchored on the 10th at 06:00 UTC; "now" is 2026-11-12T00:00Z, so the open period
+    // started 2026-11-10T06:00Z and the previous one 2026-10-10T06:00Z.
+    const now = new Date("2026-11-12T00:00:00Z");
+    await db.customer.create({
+      data: { tenantId: t.tenantId, id: newId("cst"), customerRef, billingAnchor: new Date("2025-01-10T06:00:00Z") },
+    });
+    const ev = (metric: string, quantity: number, ts: string, key: string) => ({
+      metric,
+      customerRef,
+      quantity,
+      ts,
+      idempotencyKey: key,
+    });
+    const r = await ingestEvents({
+      tenantId: t.tenantId,
+      now,
+      events: [
+        ev("api_calls", 7, "2026-11-10T05:59:59.999Z", "prev-1"),
+        ev("api_calls", 5, "2026-11-10T06:00:00.000Z", "open-1"),
+        ev("api_calls", 2, "2026-11-11T23:00:00.000Z", "open-2"),
+        ev("storage_gb", 9, "2026-10-20T00:00:00.000Z", "prev-2"),
+      ],
+    });
+    expect(r.accepted).toBe(4);
+    await db.meter.create({ data: { tenantId: t.tenantId, id: newId("mtr"), metric: "seats", displayName: "Seats" } });
+    const usage = await getCurrentUsage({ tenantId: t.tenantId, customerRef, now });
+    expect(usage.period).toEqual({ start: "2026-11-10T06:00:00.000Z", end: "2026-12-10T06:00:00.000Z" });
+    expect(usage.metrics.map((m) => [m.metric, m.value])).toEqual([
+      ["api_calls", "7"],
+      ["seats", "0"],
+      ["storage_gb", "0"],
+    ]);
+    await expect(getCurrentUsage({ tenantId: t.tenantId, customerRef: "cus_nobody", now })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 
   it("answers the open period's counters as decimal strings, staleness 0", async () => {
