@@ -26,6 +26,7 @@ import {
   type LoadResult,
   log,
   paced,
+  postgresCpuBetween,
   type RequestSpec,
   saturate,
   startBenchDatabase,
@@ -112,7 +113,7 @@ async function rawBaseline(
     rowsPerSec: rows / seconds,
     statements,
     cpuMsPer500Rows: {
-      postgres: per500(cpuAfter.postgres, cpuBefore.postgres),
+      postgres: per500(postgresCpuBetween(cpuBefore, cpuAfter), 0),
       client: per500(cpuAfter.self, cpuBefore.self),
     },
   };

@@ -256,8 +256,15 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** CPU seconds (user + system) used so far by the server process and by all `postgres` processes. */
-export function cpuSnapshot(serverPid: number | undefined): { server: number; postgres: number; self: number } {
+export interface CpuSnapshot {
+  server: number;
+  /** CPU seconds per live `postgres` process id. */
+  postgres: Map<string, number>;
+  self: number;
+}
+
+/** CPU seconds (user + system) used so far by the server process, each `postgres` process and this one. */
+export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot {
   const cpuOf = (pid: string): number => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -267,12 +274,12 @@ export function cpuSnapshot(serverPid: number | undefined): { server: number; po
       return 0;
     }
   };
-  let postgres = 0;
+  const postgres = new Map<string, number>();
   try {
     for (const pid of readdirSync("/proc")) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") postgres += cpuOf(pid);
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") postgres.set(pid, cpuOf(pid));
       } catch {
         // exited meanwhile
       }
@@ -281,11 +288,18 @@ export function cpuSnapshot(serverPid: number | undefined): { server: number; po
     // no /proc: CPU accounting is unavailable, figures stay 0
   }
   const usage = process.cpuUsage();
-  return {
-    server: serverPid ? cpuOf(String(serverPid)) : 0,
-    postgres,
-    self: (usage.user + usage.system) / 1e6,
-  };
+  return { server: serverPid ? cpuOf(String(serverPid)) : 0, postgres, self: (usage.user + usage.system) / 1e6 };
+}
+
+/**
+ * Postgres CPU seconds between two snapshots: processes alive at the end count from the
+ * start (or from zero if they started meanwhile). A backend that exited meanwhile is lost,
+ * so this is a lower bound — the benchmarks keep their pools' connections open.
+ */
+export function postgresCpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
+  let total = 0;
+  for (const [pid, cpu] of after.postgres) total += cpu - (before.postgres.get(pid) ?? 0);
+  return total;
 }
 
 /**
@@ -305,7 +319,7 @@ export async function withCpu<T extends LoadResult>(
     ...result,
     cpuMsPerRequest: {
       server: per(after.server, before.server),
-      postgres: per(after.postgres, before.postgres),
+      postgres: per(postgresCpuBetween(before, after), 0),
       loadGenerator: per(after.self, before.self),
     },
   };

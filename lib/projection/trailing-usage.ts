@@ -120,12 +120,11 @@ export async function trailingUsage(opts: {
     return m.aggregation !== "sum" || a.micros + t.micros === micros(c.value) - micros(c.adjustment_total);
   });
   if (!consistent) {
-    const rebuilt = await getPgPool().query<RollupRow>(REBUILD_SQL, [
-      opts.tenantId,
-      opts.customerRef,
-      opts.period.start,
-      new Date(todayMs),
-    ]);
+    const rebuilt = await getPgPool().query<RollupRow>({
+      name: "sm_projection_rebuild_rollups",
+      text: REBUILD_SQL,
+      values: [opts.tenantId, opts.customerRef, opts.period.start, new Date(todayMs)],
+    });
     ({ closed, window } = tally(rebuilt.rows));
   }
 
