@@ -1,11 +1,12 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { requestIdFor } from "@/lib/api/run-route";
 
-// Every API response carries an x-request-id (API.md). The /api/v1 routes (and /v1, rewritten
-// to them) set it themselves in their route wrapper, and an unknown /api/v1 path answers
-// through app/api/v1/[...path]; running this proxy there too cost about 1.2 ms of CPU per
-// request (measured with bench/ingest.ts), half of Next's per-request overhead. It still
-// covers the other /api routes (auth, health, console, sign-up) and their 404s.
+// Every API response carries an x-request-id (API.md). Route wrappers set it themselves; this
+// proxy adds it where no wrapper runs (Next's 405 for a method a route does not export,
+// next-auth's routes) and passes it on to the route, which then logs and returns the same id.
+// It skips the hot paths: running it there cost 1.2 ms of CPU per request (bench/ingest.ts),
+// half of Next's own per-request overhead. Their only responses without a route wrapper are
+// 405s for other methods.
 export function proxy(req: NextRequest): NextResponse {
   const requestId = requestIdFor(req);
   const headers = new Headers(req.headers);
@@ -15,4 +16,6 @@ export function proxy(req: NextRequest): NextResponse {
   return res;
 }
 
-export const config = { matcher: ["/api/((?!v1/).*)"] };
+export const config = {
+  matcher: ["/api/((?!v1/events/ingest$|v1/usage/current$|v1/usage/projection$).*)", "/v1/:path*"],
+};

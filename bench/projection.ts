@@ -4,7 +4,7 @@
 //   NEXT_DIST_DIR=.next-bench npx next build          # once (the ingest bench uses the same build)
 //   npm run bench:projection
 //
-// Load shapes (bench/support.ts): open loop at BENCH_RATES (default 100,200) requests/s — one
+// Load shapes (bench/support.ts): open loop at BENCH_RATES (default 50,100) requests/s — one
 // request every 1/rate s, latency counted from each request's due time — then one client
 // sending requests back to back, then BENCH_CONNECTIONS clients (saturation, capacity).
 // Each run reports CPU ms per request of the server, Postgres and the load generator.
@@ -41,7 +41,7 @@ const DIST = process.env.NEXT_DIST_DIR ?? ".next-bench";
 const APP_DIR = process.env.BENCH_APP_DIR;
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
-const RATES = (process.env.BENCH_RATES ?? "100,200").split(",").map(Number);
+const RATES = (process.env.BENCH_RATES ?? "50,100").split(",").map(Number);
 const EVENTS_PER_METRIC = Number(process.env.BENCH_EVENTS_PER_METRIC ?? 500);
 const NOISE_CUSTOMERS = Number(process.env.BENCH_NOISE_CUSTOMERS ?? 50);
 const METRICS = 20;

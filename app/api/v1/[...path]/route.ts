@@ -3,9 +3,9 @@ import { runRoute } from "@/lib/api/run-route";
 
 export const dynamic = "force-dynamic";
 
-// Any /api/v1 path no route file serves: a JSON 404 in the API's error shape, with its
-// x-request-id (proxy.ts no longer runs on /api/v1, so Next's own 404 page would carry none).
-// It reveals nothing but the path, so it answers before authentication, like Stripe.
+// Any /api/v1 path no route file serves: a JSON 404 in the API's error shape with its
+// x-request-id, instead of Next's HTML 404 page. It reveals nothing but the path, so it
+// answers before authentication, like Stripe.
 function unknownRoute(req: Request): Promise<Response> {
   return runRoute(req, async () => {
     throw new ApiError({
