@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import * as fallback from "@/app/api/v1/[...path]/route";
+import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
 import { GET as listMeters } from "@/app/api/v1/meters/route";
 import { callRoute } from "../helpers/route";
 import { FALLBACK_ROUTE, ROOT } from "../helpers/route-files";
@@ -12,11 +12,12 @@ describe("unknown /api/v1 paths", () => {
     expect(existsSync(path.join(ROOT, FALLBACK_ROUTE))).toBe(true);
   });
 
-  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+  const handlers = { GET, POST, PUT, PATCH, DELETE };
+  for (const [method, handler] of Object.entries(handlers)) {
     it(`answer ${method} with a JSON 404 in the error shape and an x-request-id, key or no key`, async () => {
       const t = await createTestTenant();
       for (const key of [null, t.apiKey, "sm_live_not_a_key"]) {
-        const res = await callRoute(fallback[method], {
+        const res = await callRoute(handler, {
           method,
           path: "/api/v1/evnts/ingest?x=1",
           key,
@@ -34,7 +35,7 @@ describe("unknown /api/v1 paths", () => {
   }
 
   it("keeps a well-formed caller request id", async () => {
-    const res = await callRoute(fallback.GET, { path: "/api/v1/nope", headers: { "x-request-id": "trace-42" } });
+    const res = await callRoute(GET, { path: "/api/v1/nope", headers: { "x-request-id": "trace-42" } });
     expect(res.status).toBe(404);
     expect(res.headers.get("x-request-id")).toBe("trace-42");
   });

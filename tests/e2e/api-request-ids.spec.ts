@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+
+// Against the real `next start`: which responses proxy.ts covers is decided by its matcher,
+// which only a running server applies.
+test("every API response carries an x-request-id, and unknown /api/v1 paths answer JSON 404s", async ({ request }) => {
+  const requestId = (res: { headers(): Record<string, string> }) => res.headers()["x-request-id"] ?? "";
+
+  // Hot paths (skipped by the proxy): the route wrapper sets it, and keeps a caller's id.
+  const ingest = await request.post("/api/v1/events/ingest", { data: { events: [] } });
+  expect(ingest.status()).toBe(401);
+  expect(requestId(ingest)).toMatch(/^req_/);
+  expect((await ingest.json()).error.requestId).toBe(requestId(ingest));
+  const traced = await request.get("/api/v1/usage/current?customerRef=x", { headers: { "x-request-id": "trace-7" } });
+  expect(requestId(traced)).toBe("trace-7");
+  expect((await traced.json()).error.requestId).toBe("trace-7");
+
+  // Routes behind the proxy: the same id in the header and the body.
+  const meters = await request.get("/api/v1/meters");
+  expect(meters.status()).toBe(401);
+  expect((await meters.json()).error.requestId).toBe(requestId(meters));
+  const legacy = await request.get("/v1/meters");
+  expect(legacy.status()).toBe(401);
+  expect((await legacy.json()).error.requestId).toBe(requestId(legacy));
+
+  // A method the route does not export: Next's 405, still with an id from the proxy.
+  const wrongMethod = await request.delete("/api/v1/meters");
+  expect(wrongMethod.status()).toBe(405);
+  expect(requestId(wrongMethod)).toMatch(/^req_/);
+
+  // No such route: the API's error shape, not Next's HTML page.
+  for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper"]) {
+    const unknown = await request.post(path, { data: {} });
+    expect(unknown.status()).toBe(404);
+    expect(unknown.headers()["content-type"]).toContain("application/json");
+    const body = await unknown.json();
+    expect(body.error.code).toBe("not_found");
+    expect(body.error.requestId).toBe(requestId(unknown));
+  }
+});
