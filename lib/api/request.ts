@@ -39,7 +39,44 @@ export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Pro
   }
 }
 
+/**
+ * The path of the first string (value or key) in `value` that contains U+0000, or null.
+ * Postgres text and jsonb cannot store that character: input carrying one is refused at
+ * the edge with a 422 instead of failing in the database with a 500.
+ */
+export function findNul(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (typeof value !== "object" || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k.includes("\u0000")) return at;
+    const found = findNul(v, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** 422 if any string in `input` holds U+0000 (see findNul). */
+export function refuseNul(input: unknown): void {
+  const path = findNul(input);
+  if (path !== null) {
+    throw new ApiError({
+      code: "validation_failed",
+      message: `${path || "body"}: must not contain U+0000`,
+      details: [{ path, message: "must not contain U+0000" }],
+    });
+  }
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  refuseNul(input);
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error);
   return result.data;

@@ -1,0 +1,89 @@
+// Postgres text and jsonb cannot store U+0000. Every API edge refuses it with a 422 naming
+// the field, instead of letting the database fail the request with a 500.
+import { describe, expect, it } from "vitest";
+import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
+import { GET as customerGet, PATCH as customerPatch } from "@/app/api/v1/customers/[customerRef]/route";
+import { GET as eventsGet } from "@/app/api/v1/events/route";
+import { PATCH as meterPatch } from "@/app/api/v1/meters/[metric]/route";
+import { POST as metersPost } from "@/app/api/v1/meters/route";
+import { GET as usageCurrent } from "@/app/api/v1/usage/current/route";
+import { GET as usageHistory } from "@/app/api/v1/usage/history/route";
+import { POST as projection } from "@/app/api/v1/usage/projection/route";
+import { findNul } from "@/lib/api/request";
+import { callRoute } from "../helpers/route";
+import { createTestTenant } from "../helpers/tenant";
+
+const NUL = "a\u0000b";
+const q = encodeURIComponent(NUL);
+
+describe("U+0000 in API input", () => {
+  it("findNul names the first string holding it, in values and in keys", () => {
+    expect(findNul({ a: "ok", b: [1, { c: NUL }] })).toBe("b[1].c");
+    expect(findNul({ [NUL]: 1 })).toBe(NUL);
+    expect(findNul(NUL)).toBe("");
+    expect(findNul({ a: "a\\u0000b", b: null, c: 3, d: true })).toBeNull(); // the escape text, not the character
+  });
+
+  it("is refused with 422 validation_failed naming the field, on every kind of input", async () => {
+    const t = await createTestTenant();
+    const key = await t.keyWith(["admin", "usage:read", "events:write"]);
+    const cases: Array<[string, ReturnType<typeof callRoute>, string]> = [
+      ["path parameter", callRoute(customerGet, { path: "/x", key, params: { customerRef: NUL } }), "customerRef"],
+      [
+        "PATCH body",
+        callRoute(customerPatch, {
+          method: "PATCH",
+          path: "/x",
+          key,
+          params: { customerRef: "c1" },
+          body: { name: NUL },
+        }),
+        "name",
+      ],
+      [
+        "meter path parameter",
+        callRoute(meterPatch, { method: "PATCH", path: "/x", key, params: { metric: NUL }, body: {} }),
+        "metric",
+      ],
+      ["events query", callRoute(eventsGet, { path: `/api/v1/events?customerRef=${q}`, key }), "customerRef"],
+      ["usage query", callRoute(usageCurrent, { path: `/api/v1/usage/current?customerRef=${q}`, key }), "customerRef"],
+      [
+        "history query",
+        callRoute(usageHistory, { path: `/api/v1/usage/history?customerRef=${q}`, key }),
+        "customerRef",
+      ],
+      [
+        "adjustments query",
+        callRoute(adjustmentsGet, { path: `/api/v1/adjustments?customerRef=${q}`, key }),
+        "customerRef",
+      ],
+      [
+        "adjustment reason",
+        callRoute(adjustmentsPost, {
+          method: "POST",
+          path: "/x",
+          key,
+          body: { metric: "api_calls", customerRef: "c", delta: 1, reason: NUL },
+        }),
+        "reason",
+      ],
+      [
+        "nested body field",
+        callRoute(metersPost, { method: "POST", path: "/x", key, body: { metric: "m1", displayName: NUL } }),
+        "displayName",
+      ],
+      [
+        "projection body",
+        callRoute(projection, { method: "POST", path: "/x", key, body: { customerRef: NUL } }),
+        "customerRef",
+      ],
+    ];
+    for (const [name, call, path] of cases) {
+      const res = await call;
+      expect(res.status, name).toBe(422);
+      expect(res.body.error.code, name).toBe("validation_failed");
+      expect(res.body.error.message, name).toBe(`${path}: must not contain U+0000`);
+      expect(res.body.error.details, name).toEqual([{ path, message: "must not contain U+0000" }]);
+    }
+  });
+});
