@@ -155,9 +155,16 @@ async function writeBatch(
     c: string | null;
   }>({
     name: "sm_ingest_lookup",
-    text: `SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c FROM tenants WHERE id = $1
+    // The meters are read FOR KEY SHARE: a PATCH changing a meter's aggregation locks the row
+    // FOR UPDATE, so it waits for in-flight batches (and then sees their usage), and batches
+    // arriving meanwhile wait for it and read the new aggregation. Batches do not block
+    // each other.
+    text: `WITH m AS (
+       SELECT metric, id, aggregation, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
+       ORDER BY metric COLLATE "C" FOR KEY SHARE)
+     SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c FROM tenants WHERE id = $1
      UNION ALL
-     SELECT 'm', metric, id, aggregation::text, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
+     SELECT 'm', metric, id, aggregation::text, unique_by FROM m
      UNION ALL
      SELECT 'c', customer_ref, (extract(epoch FROM billing_anchor) * 1000)::bigint::text, NULL, NULL FROM customers
        WHERE tenant_id = $1 AND customer_ref = ANY($3::text[])`,
@@ -270,7 +277,7 @@ async function ensureMeters(
   byMetric: Map<string, MeterRow>,
 ): Promise<Map<string, MeterRow>> {
   const sql = `SELECT id, metric, aggregation::text AS aggregation, unique_by FROM meters
-    WHERE tenant_id = $1 AND metric = ANY($2::text[])`;
+    WHERE tenant_id = $1 AND metric = ANY($2::text[]) ORDER BY metric COLLATE "C" FOR KEY SHARE`;
   const absent = metrics.filter((m) => !byMetric.has(m)).sort(compareKeys);
   if (absent.length > 0) {
     // API.md: an event for a metric with no meter creates a `sum` meter.
