@@ -18,11 +18,17 @@ export function getPgPool(): pg.Pool {
 
 export type PgClient = pg.PoolClient;
 
-/** Runs `fn` in one READ COMMITTED transaction; commits before resolving. */
-export async function withPgTransaction<T>(fn: (client: PgClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one READ COMMITTED transaction; commits before resolving. `begin` replaces
+ * the plain BEGIN, e.g. to take a lock in the same round trip (simple protocol, no parameters).
+ */
+export async function withPgTransaction<T>(
+  fn: (client: PgClient) => Promise<T>,
+  opts: { begin?: string } = {},
+): Promise<T> {
   const client = await getPgPool().connect();
   try {
-    await client.query("BEGIN");
+    await client.query(opts.begin ?? "BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

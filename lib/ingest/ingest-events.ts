@@ -3,6 +3,7 @@ import { type PeriodMs, periodForMs } from "@/lib/billing/period";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
+import { ingestBeginSql } from "@/lib/meters/config-lock";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta, EPOCH_MS } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
 import { compareKeys } from "./normalize";
@@ -98,7 +99,11 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   if (sorted.length > 0) {
     for (let attempt = 1; ; attempt++) {
       try {
-        stored = await withPgTransaction((client) => writeBatch(client, tenantId, sorted, nowMs));
+        // The shared meter-config lock (lib/meters/config-lock.ts): no aggregation change
+        // commits between this batch reading its meters and writing its counters.
+        stored = await withPgTransaction((client) => writeBatch(client, tenantId, sorted, nowMs), {
+          begin: ingestBeginSql(tenantId),
+        });
         break;
       } catch (err) {
         const code = (err as { code?: string }).code;
@@ -155,16 +160,9 @@ async function writeBatch(
     c: string | null;
   }>({
     name: "sm_ingest_lookup",
-    // The meters are read FOR KEY SHARE: a PATCH changing a meter's aggregation locks the row
-    // FOR UPDATE, so it waits for in-flight batches (and then sees their usage), and batches
-    // arriving meanwhile wait for it and read the new aggregation. Batches do not block
-    // each other.
-    text: `WITH m AS (
-       SELECT metric, id, aggregation, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
-       ORDER BY metric COLLATE "C" FOR KEY SHARE)
-     SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c FROM tenants WHERE id = $1
+    text: `SELECT 't' AS kind, NULL AS k, lateness_window_hours::text AS a, NULL AS b, NULL AS c FROM tenants WHERE id = $1
      UNION ALL
-     SELECT 'm', metric, id, aggregation::text, unique_by FROM m
+     SELECT 'm', metric, id, aggregation::text, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
      UNION ALL
      SELECT 'c', customer_ref, (extract(epoch FROM billing_anchor) * 1000)::bigint::text, NULL, NULL FROM customers
        WHERE tenant_id = $1 AND customer_ref = ANY($3::text[])`,
@@ -277,7 +275,7 @@ async function ensureMeters(
   byMetric: Map<string, MeterRow>,
 ): Promise<Map<string, MeterRow>> {
   const sql = `SELECT id, metric, aggregation::text AS aggregation, unique_by FROM meters
-    WHERE tenant_id = $1 AND metric = ANY($2::text[]) ORDER BY metric COLLATE "C" FOR KEY SHARE`;
+    WHERE tenant_id = $1 AND metric = ANY($2::text[])`;
   const absent = metrics.filter((m) => !byMetric.has(m)).sort(compareKeys);
   if (absent.length > 0) {
     // API.md: an event for a metric with no meter creates a `sum` meter.
