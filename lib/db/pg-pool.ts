@@ -8,7 +8,15 @@ export function getPgPool(): pg.Pool {
   if (!globalForPg.__smPgPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set (start the app with `npm run dev` or `npm start`)");
-    const pool = new pg.Pool({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({
+      connectionString,
+      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      // The hot paths use named (prepared) statements, cached per connection. A migration that
+      // changes a table under a running server makes such a cached plan fail ("cached plan
+      // must not change result type"); retiring connections after a while bounds how long.
+      // Restarting the app after migrating avoids it entirely.
+      maxLifetimeSeconds: Number(process.env.DB_CONN_LIFETIME_SECONDS ?? 300),
+    });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});
     globalForPg.__smPgPool = pool;
