@@ -22,7 +22,9 @@ import { createApiKey } from "../lib/auth/api-keys";
 import { getDb } from "../lib/db/client";
 import { createTenant } from "../lib/tenants/create-tenant";
 import {
+  type CpuPerRequest,
   cpuSnapshot,
+  formatCpu,
   type LoadResult,
   log,
   paced,
@@ -287,13 +289,11 @@ mkdirSync("bench/results", { recursive: true });
 const file = path.join("bench/results", `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 
-type Cpu = { cpuMsPerRequest?: { server: number; postgres: number; loadGenerator: number } };
-const cpu = (r: Cpu) =>
-  r.cpuMsPerRequest
-    ? ` — CPU ms/request: server ${r.cpuMsPerRequest.server}, Postgres ${r.cpuMsPerRequest.postgres}, load generator ${r.cpuMsPerRequest.loadGenerator}`
-    : "";
 const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
-const r = results as Record<string, (LoadResult & Cpu & { eventsPerSec: number; rowsPerSec: number }) | undefined> & {
+const r = results as Record<
+  string,
+  (LoadResult & CpuPerRequest & { eventsPerSec: number; rowsPerSec: number }) | undefined
+> & {
   percentOfBaseline?: number;
   fullVsEmptyPercent?: number;
   ledgerRows?: number;
@@ -304,7 +304,7 @@ const lines = [
 ];
 if (r.batchedEmpty)
   lines.push(
-    `batched ingest (500/req, ${CONNECTIONS} connections), empty ledger: ${r.batchedEmpty.eventsPerSec.toLocaleString()} events/s, p99 ${r.batchedEmpty.p99} ms [target ≥ 25,000] ${verdict(r.batchedEmpty.eventsPerSec >= 25_000)}${cpu(r.batchedEmpty)}`,
+    `batched ingest (500/req, ${CONNECTIONS} connections), empty ledger: ${r.batchedEmpty.eventsPerSec.toLocaleString()} events/s, p99 ${r.batchedEmpty.p99} ms [target ≥ 25,000] ${verdict(r.batchedEmpty.eventsPerSec >= 25_000)}${formatCpu(r.batchedEmpty)}`,
   );
 if (r.rawBaseline)
   lines.push(
@@ -315,19 +315,19 @@ if (r.rawBaseline)
   );
 if (r.health200)
   lines.push(
-    `reference floor: GET /api/health (no database) at ${SINGLE_RATE} req/s: p50 ${r.health200.p50} ms, p99 ${r.health200.p99} ms${cpu(r.health200)}`,
+    `reference floor: GET /api/health (no database) at ${SINGLE_RATE} req/s: p50 ${r.health200.p50} ms, p99 ${r.health200.p99} ms${formatCpu(r.health200)}`,
   );
 if (r.single200)
   lines.push(
-    `single-event requests at ${SINGLE_RATE} req/s: p50 ${r.single200.p50} ms, p99 ${r.single200.p99} ms, max ${r.single200.max} ms (${r.single200.non2xx} non-2xx) [target p99 ≤ 25 ms] ${verdict(r.single200.p99 <= 25 && r.single200.non2xx === 0)}${cpu(r.single200)}`,
+    `single-event requests at ${SINGLE_RATE} req/s: p50 ${r.single200.p50} ms, p99 ${r.single200.p99} ms, max ${r.single200.max} ms (${r.single200.non2xx} non-2xx) [target p99 ≤ 25 ms] ${verdict(r.single200.p99 <= 25 && r.single200.non2xx === 0)}${formatCpu(r.single200)}`,
   );
 if (r.usageCurrent200)
   lines.push(
-    `GET /usage/current with ${r.ledgerRows?.toLocaleString()} ledger rows at ${SINGLE_RATE} req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target p99 ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}${cpu(r.usageCurrent200)}`,
+    `GET /usage/current with ${r.ledgerRows?.toLocaleString()} ledger rows at ${SINGLE_RATE} req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target p99 ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}${formatCpu(r.usageCurrent200)}`,
   );
 if (r.usageCurrentMax)
   lines.push(
-    `GET /usage/current saturated (${CONNECTIONS} connections): ${Math.round(r.usageCurrentMax.reqPerSec)} req/s, p99 ${r.usageCurrentMax.p99} ms${cpu(r.usageCurrentMax)}`,
+    `GET /usage/current saturated (${CONNECTIONS} connections): ${Math.round(r.usageCurrentMax.reqPerSec)} req/s, p99 ${r.usageCurrentMax.p99} ms${formatCpu(r.usageCurrentMax)}`,
   );
 if (r.batchedFull)
   lines.push(

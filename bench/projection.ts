@@ -25,6 +25,8 @@ import { calculatePrice } from "../lib/pricing/calculate-price";
 import { ZPriceDefinition } from "../lib/pricing/price-schema";
 import { createTenant } from "../lib/tenants/create-tenant";
 import {
+  type CpuPerRequest,
+  formatCpu,
   type LoadResult,
   type NextServer,
   paced,
@@ -97,13 +99,10 @@ async function api<T>(method: string, url: string, key: string, body?: unknown):
   return json as T;
 }
 
-function line(title: string, r: LoadResult & { cpuMsPerRequest?: Record<string, number> }): string {
-  const cpu = r.cpuMsPerRequest
-    ? ` — CPU ms/request: server ${r.cpuMsPerRequest.server}, Postgres ${r.cpuMsPerRequest.postgres}, load generator ${r.cpuMsPerRequest.loadGenerator}`
-    : "";
+function line(title: string, r: LoadResult & CpuPerRequest): string {
   return (
     `${title.padEnd(52)} p50 ${r.p50} ms  p90 ${r.p90} ms  p99 ${r.p99} ms  max ${r.max} ms  ` +
-    `${Math.round(r.reqPerSec)} req/s (${r.requests} requests, non-2xx ${r.non2xx}, errors ${r.errors})${cpu}`
+    `${Math.round(r.reqPerSec)} req/s (${r.requests} requests, non-2xx ${r.non2xx}, errors ${r.errors})${formatCpu(r)}`
   );
 }
 

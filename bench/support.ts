@@ -302,6 +302,16 @@ export function postgresCpuBetween(before: CpuSnapshot, after: CpuSnapshot): num
   return total;
 }
 
+export interface CpuPerRequest {
+  cpuMsPerRequest?: { server: number; postgres: number; loadGenerator: number };
+}
+
+/** " — CPU ms/request: server …, Postgres …, load generator …" for a summary line ("" without figures). */
+export function formatCpu(r: CpuPerRequest): string {
+  const c = r.cpuMsPerRequest;
+  return c ? ` — CPU ms/request: server ${c.server}, Postgres ${c.postgres}, load generator ${c.loadGenerator}` : "";
+}
+
 /**
  * Runs `fn` and reports the CPU milliseconds per request that the server, Postgres and the
  * load generator (this process) spent on it. Backends that exit during the run are missed,

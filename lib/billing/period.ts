@@ -18,6 +18,13 @@ export interface PeriodMs {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A monthly period is at most 31 days long, so a period open at `now` started after
+ * `now − OPEN_PERIOD_LOOKBACK_MS`: reads that must find the open period before they know the
+ * customer's anchor fetch rows of periods starting in (now − this, now].
+ */
+export const OPEN_PERIOD_LOOKBACK_MS = 32 * DAY_MS;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {

@@ -1,3 +1,4 @@
+import { fromEpochMs } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import type { PgClient } from "@/lib/db/pg-pool";
 
@@ -41,13 +42,10 @@ const SET_BY_KIND: Record<"additive" | "max" | "last", string> = {
     last_key = CASE WHEN ${NEWER_LAST} THEN excluded.last_key ELSE counters.last_key END`,
 };
 
-// Epoch milliseconds → timestamptz with exact integer interval arithmetic (NULL stays NULL).
-export const EPOCH_MS = (col: string) => `(timestamptz 'epoch' + ${col} * interval '1 millisecond')`;
-
 function upsertSql(kind: keyof typeof SET_BY_KIND): string {
   return `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
       last_ts, last_key, adjustment_total, updated_at)
-    SELECT $1, u.m, u.c, ${EPOCH_MS("u.p")}, ${EPOCH_MS("u.e")}, u.b + u.a, u.n, ${EPOCH_MS("u.lt")}, u.lk, u.a, now()
+    SELECT $1, u.m, u.c, ${fromEpochMs("u.p")}, ${fromEpochMs("u.e")}, u.b + u.a, u.n, ${fromEpochMs("u.lt")}, u.lk, u.a, now()
     FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::numeric[], $7::bigint[],
       $8::bigint[], $9::text[], $10::numeric[]) AS u(m, c, p, e, b, n, lt, lk, a)
     ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p

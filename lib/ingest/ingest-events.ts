@@ -1,10 +1,11 @@
 import { ApiError } from "@/lib/api/errors";
 import { type PeriodMs, periodForMs } from "@/lib/billing/period";
+import { fromEpochMs, toEpochMsText } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { ingestBeginSql } from "@/lib/meters/config-lock";
-import { type AggregationKind, applyCounterDeltas, type CounterDelta, EPOCH_MS } from "./apply-counter-deltas";
+import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
 import { compareKeys } from "./normalize";
 import { uniqueValueOf } from "./unique-value";
@@ -164,7 +165,7 @@ async function writeBatch(
      UNION ALL
      SELECT 'm', metric, id, aggregation::text, unique_by FROM meters WHERE tenant_id = $1 AND metric = ANY($2::text[])
      UNION ALL
-     SELECT 'c', customer_ref, (extract(epoch FROM billing_anchor) * 1000)::bigint::text, NULL, NULL FROM customers
+     SELECT 'c', customer_ref, ${toEpochMsText("billing_anchor")}, NULL, NULL FROM customers
        WHERE tenant_id = $1 AND customer_ref = ANY($3::text[])`,
     values: [tenantId, textArray(metrics), textArray(refs)],
   });
@@ -214,7 +215,7 @@ async function writeBatch(
     name: "sm_ingest_insert_events",
     text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
        payload_hash, period_start, late)
-     SELECT $1, u.k, u.m, u.c, u.q, ${EPOCH_MS("u.t")}, u.r, u.mt, u.s, u.h, ${EPOCH_MS("u.p")}, u.l
+     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, u.mt, u.s, u.h, ${fromEpochMs("u.p")}, u.l
      FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[], $8::jsonb[],
        $9::text[], $10::text[], $11::bigint[], $12::bool[]) AS u(k, m, c, q, t, r, mt, s, h, p, l)
      ORDER BY u.k COLLATE "C"
@@ -437,10 +438,10 @@ async function applyInserted(
     const res = await client.query<{ meter_id: string; customer_ref: string; period_ms: string }>({
       name: "sm_ingest_uniques",
       text: `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
-       SELECT $1, u.m, u.c, ${EPOCH_MS("u.p")}, u.v FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(m, c, p, v)
+       SELECT $1, u.m, u.c, ${fromEpochMs("u.p")}, u.v FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(m, c, p, v)
        ORDER BY u.m COLLATE "C", u.c COLLATE "C", u.p, u.v COLLATE "C"
        ON CONFLICT DO NOTHING
-       RETURNING meter_id, customer_ref, (extract(epoch FROM period_start) * 1000)::bigint::text AS period_ms`,
+       RETURNING meter_id, customer_ref, ${toEpochMsText("period_start")} AS period_ms`,
       values: [
         tenantId,
         textArray(uniqueRows.map((r) => r.acc.delta.meterId)),
@@ -459,7 +460,7 @@ async function applyInserted(
     await client.query({
       name: "sm_ingest_late_adjustments",
       text: `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
-       SELECT $1, u.id, u.m, u.c, ${EPOCH_MS("u.p")}, u.d, u.r, $2, u.e
+       SELECT $1, u.id, u.m, u.c, ${fromEpochMs("u.p")}, u.d, u.r, $2, u.e
        FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::numeric[], $8::text[], $9::bigint[])
          AS u(id, m, c, p, d, r, e)`,
       values: [

@@ -1,3 +1,4 @@
+import { findNul } from "@/lib/api/request";
 import {
   canonicalJson,
   deriveIdempotencyKey,
@@ -52,13 +53,6 @@ function stringField(v: unknown, min: number, max: number): boolean {
   return typeof v === "string" && v.length >= min && v.length <= max && !v.includes("\u0000");
 }
 
-function containsNul(v: unknown): boolean {
-  if (typeof v === "string") return v.includes("\u0000");
-  if (typeof v !== "object" || v === null) return false;
-  if (Array.isArray(v)) return v.some(containsNul);
-  return Object.entries(v).some(([k, x]) => k.includes("\u0000") || containsNul(x));
-}
-
 /**
  * Validates and normalizes one event of an ingest batch. A refusal names the field
  * (`events[3].quantity: must be ≥ 0`) and never sinks the rest of the batch.
@@ -100,7 +94,7 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
     if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
       return reject(`${p}.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
     // JSON writes U+0000 as the escape \u0000: without that text there is none to look for.
-    if (metaJson.includes("\\u0000") && containsNul(meta)) return reject(`${p}.meta: must not contain U+0000`);
+    if (metaJson.includes("\\u0000") && findNul(meta) !== null) return reject(`${p}.meta: must not contain U+0000`);
   }
   const event: ValidEvent = {
     metric,

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { periodFor } from "@/lib/billing/period";
+import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pricing/calculate-price";
 import { Decimal, decimalString } from "@/lib/pricing/decimal";
@@ -82,10 +82,6 @@ interface Snapshot {
   today: TodayRow[];
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-// A monthly period is at most 31 days long, so the open period started within this span.
-const PERIOD_LOOKBACK_MS = 32 * DAY_MS;
-
 // Everything a projection reads, in one statement (one round trip, one snapshot). The period
 // depends on the customer's anchor, so rows of the last two possible periods are fetched and
 // the open period is picked in code. Numerics travel as text to stay exact.
@@ -147,7 +143,7 @@ export async function projectUsage(opts: {
   const { rows } = await getPgPool().query<Snapshot>({
     name: "sm_projection_snapshot",
     text: SNAPSHOT_SQL,
-    values: [opts.tenantId, opts.customerRef, new Date(now.getTime() - PERIOD_LOOKBACK_MS), now, utcDayStart(now)],
+    values: [opts.tenantId, opts.customerRef, new Date(now.getTime() - OPEN_PERIOD_LOOKBACK_MS), now, utcDayStart(now)],
   });
   const snap = rows[0];
   if (!snap.customer) {

@@ -58,9 +58,7 @@ const REBUILD_SQL = `
  * Trailing usage per metric for the metrics that need a run rate (sum and count meters).
  * `rollups`, `today` and `counters` must come from one snapshot (one SQL statement).
  */
-/** Exact sums of numeric(38,6) values as integer millionths (~50× faster than decimal.js). */
-const micros = toMicros;
-
+// Sums of numeric(38,6) values run as integer millionths (toMicros), ~50× faster than decimal.js.
 function fromMicros(n: bigint): Decimal {
   return new Decimal(formatMicros(n));
 }
@@ -87,9 +85,9 @@ export async function trailingUsage(opts: {
   const add = (into: Map<string, Totals>, metric: string, quantity: string, events: string) => {
     const acc = into.get(metric);
     if (acc) {
-      acc.micros += micros(quantity);
+      acc.micros += toMicros(quantity);
       acc.events += BigInt(events);
-    } else into.set(metric, { micros: micros(quantity), events: BigInt(events) });
+    } else into.set(metric, { micros: toMicros(quantity), events: BigInt(events) });
   };
   const today = new Map<string, Totals>();
   for (const t of opts.today) if (inPeriod(t.period_start)) add(today, t.metric, t.quantity, t.events);
@@ -117,7 +115,7 @@ export async function trailingUsage(opts: {
     const t = today.get(m.metric) ?? ZERO;
     if (!c) return a.events + t.events === 0n;
     if (a.events + t.events !== BigInt(c.event_count)) return false;
-    return m.aggregation !== "sum" || a.micros + t.micros === micros(c.value) - micros(c.adjustment_total);
+    return m.aggregation !== "sum" || a.micros + t.micros === toMicros(c.value) - toMicros(c.adjustment_total);
   });
   if (!consistent) {
     const rebuilt = await getPgPool().query<RollupRow>({

@@ -1,6 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { periodForMs } from "@/lib/billing/period";
+import { OPEN_PERIOD_LOOKBACK_MS, periodForMs } from "@/lib/billing/period";
+import { toEpochMsText } from "@/lib/db/epoch-ms";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
 
@@ -18,16 +19,13 @@ export interface CurrentUsage {
   metrics: CurrentUsageMetric[];
 }
 
-// A monthly period is at most 31 days long, so the open period started within this span.
-const PERIOD_LOOKBACK_MS = 32 * 24 * 3_600_000;
-
 // One round trip: the customer's anchor, every meter of the tenant, and the customer's
 // counters of the (at most two) periods that may be open; the open one is picked in code
 // once the anchor is known. A customer without meters gives one row with a NULL metric.
 const CURRENT_USAGE_SQL = `
-  SELECT (extract(epoch FROM c.billing_anchor) * 1000)::bigint::text AS anchor_ms,
+  SELECT ${toEpochMsText("c.billing_anchor")} AS anchor_ms,
          m.metric, m.aggregation::text AS aggregation, m.unit,
-         (extract(epoch FROM k.period_start) * 1000)::bigint::text AS period_ms, k.value::text AS value
+         ${toEpochMsText("k.period_start")} AS period_ms, k.value::text AS value
   FROM customers c
   LEFT JOIN meters m ON m.tenant_id = c.tenant_id
   LEFT JOIN counters k ON k.tenant_id = c.tenant_id AND k.meter_id = m.id AND k.customer_ref = c.customer_ref
@@ -57,7 +55,7 @@ export async function getCurrentUsage(opts: {
   }>({
     name: "sm_current_usage",
     text: CURRENT_USAGE_SQL,
-    values: [opts.tenantId, opts.customerRef, new Date(nowMs - PERIOD_LOOKBACK_MS), now],
+    values: [opts.tenantId, opts.customerRef, new Date(nowMs - OPEN_PERIOD_LOOKBACK_MS), now],
   });
   if (rows.length === 0) {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
@@ -65,18 +63,18 @@ export async function getCurrentUsage(opts: {
   const anchor = rows[0].anchor_ms;
   const period = periodForMs(nowMs, anchor === null ? null : Number(anchor));
   const open = String(period.startMs);
-  const metrics: CurrentUsageMetric[] = [];
+  // Rows come ordered by metric, one or two per meter (one per candidate period).
+  const byMetric = new Map<string, CurrentUsageMetric>();
   for (const r of rows) {
     if (r.metric === null) continue;
-    const last = metrics[metrics.length - 1];
-    const entry =
-      last?.metric === r.metric
-        ? last
-        : metrics[
-            metrics.push({ metric: r.metric, aggregation: r.aggregation as string, value: "0", unit: r.unit }) - 1
-          ];
+    let entry = byMetric.get(r.metric);
+    if (!entry) {
+      entry = { metric: r.metric, aggregation: r.aggregation as string, value: "0", unit: r.unit };
+      byMetric.set(r.metric, entry);
+    }
     if (r.period_ms === open && r.value !== null) entry.value = formatDecimal(r.value);
   }
+  const metrics = [...byMetric.values()];
   return {
     customerRef: opts.customerRef,
     period: { start: new Date(period.startMs).toISOString(), end: new Date(period.endMs).toISOString() },

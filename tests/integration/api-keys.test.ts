@@ -13,6 +13,22 @@ import { createTestTenant } from "../helpers/tenant";
 
 const actor = { type: "system" as const };
 
+/**
+ * A key this process has authenticated (so it is cached), then revoked by "another process":
+ * the database changes and this process's cache is not told.
+ */
+async function cachedKeyRevokedElsewhere() {
+  const t = await createTestTenant();
+  const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+  const start = Date.now();
+  expect((await authenticateApiKey(k.key, new Date(start))).ok).toBe(true);
+  await db.apiKey.update({
+    where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
+    data: { revokedAt: new Date() },
+  });
+  return { k, start };
+}
+
 describe("API keys", () => {
   it("have the sm_test_/sm_live_ format with at least 128 bits of randomness and are stored only hashed", async () => {
     const t = await createTestTenant();
@@ -31,15 +47,7 @@ describe("API keys", () => {
   });
 
   it("see a revocation made by another process within 5 s, refreshing ahead of expiry without making a request wait", async () => {
-    const t = await createTestTenant();
-    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
-    const start = Date.now();
-    expect((await authenticateApiKey(k.key, new Date(start))).ok).toBe(true);
-    // Another process revokes: the database changes, this process's cache is not told.
-    await db.apiKey.update({
-      where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
-      data: { revokedAt: new Date() },
-    });
+    const { k, start } = await cachedKeyRevokedElsewhere();
     expect((await authenticateApiKey(k.key, new Date(start + 1_000))).ok).toBe(true);
     // 4 s old: still answered from the cache (no wait), and a background refresh starts.
     expect((await authenticateApiKey(k.key, new Date(start + 4_200))).ok).toBe(true);
@@ -49,14 +57,7 @@ describe("API keys", () => {
   });
 
   it("never use an entry older than 5 s: the lookup is awaited, once for concurrent requests", async () => {
-    const t = await createTestTenant();
-    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
-    const start = Date.now();
-    expect((await authenticateApiKey(k.key, new Date(start))).ok).toBe(true);
-    await db.apiKey.update({
-      where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
-      data: { revokedAt: new Date() },
-    });
+    const { k, start } = await cachedKeyRevokedElsewhere();
     const later = new Date(start + 5_100);
     const answers = await Promise.all(Array.from({ length: 20 }, () => authenticateApiKey(k.key, later)));
     expect(answers).toEqual(Array.from({ length: 20 }, () => ({ ok: false, reason: "revoked" })));
