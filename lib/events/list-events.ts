@@ -33,7 +33,8 @@ export function eventConditions(f: EventFilter): { conditions: string[]; params:
  * The tenant's ledger, newest event time first. Keyset pagination on (ts, id): rows
  * inserted while a client pages never shift or duplicate the rows it has not seen yet.
  * Plain SQL through the pg pool: this is a hot read path, and the plan is a backward scan
- * of (tenant_id, ts) or (tenant_id, customer_ref, ts) that stops after limit + 1 rows.
+ * of the primary key (tenant_id, ts, id) or of (tenant_id, customer_ref, ts) that stops after
+ * limit + 1 rows.
  */
 export async function listEvents(
   opts: EventFilter & { limit: number; cursor?: string },

@@ -211,7 +211,7 @@ async function writeBatch(
     return { event, meter, period, openPeriod, late };
   });
 
-  const inserted = await client.query<{ id: string; idempotency_key: string }>({
+  const inserted = await client.query({
     name: "sm_ingest_insert_events",
     text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
        payload_hash, period_start, late)
@@ -219,8 +219,7 @@ async function writeBatch(
      FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[], $8::jsonb[],
        $9::text[], $10::text[], $11::bigint[], $12::bool[]) AS u(k, m, c, q, t, r, mt, s, h, p, l)
      ORDER BY u.k COLLATE "C"
-     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-     RETURNING id, idempotency_key`,
+     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
     values: [
       tenantId,
       textArray(placed.map((p) => p.event.idempotencyKey)),
@@ -237,34 +236,43 @@ async function writeBatch(
       scalarArray(placed.map((p) => p.late)),
     ],
   });
-  const insertedIds = new Map<string, string>();
-  for (const row of inserted.rows) insertedIds.set(row.idempotency_key, row.id);
 
   const state = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
-  const missing: string[] = [];
-  for (const p of placed) {
-    if (insertedIds.has(p.event.idempotencyKey)) {
-      state.set(p.event.idempotencyKey, { hash: p.event.hash, late: p.late, inserted: true });
-    } else {
-      missing.push(p.event.idempotencyKey);
-    }
+  // Ledger ids, only needed to link late events to their adjustments.
+  const ids = new Map<string, string>();
+  const allInserted = inserted.rowCount === placed.length;
+  const lateKeys = placed.filter((p) => p.late).map((p) => p.event.idempotencyKey);
+  if (allInserted) {
+    // The common case: every row is new, and the row count alone says so. Returning 500
+    // rows to learn it cost more than this whole branch.
+    for (const p of placed) state.set(p.event.idempotencyKey, { hash: p.event.hash, late: p.late, inserted: true });
   }
-  if (missing.length > 0) {
-    // READ COMMITTED: this statement sees rows a concurrent batch committed while our
-    // INSERT waited on the unique index.
-    const existing = await client.query<{ idempotency_key: string; payload_hash: string; late: boolean }>({
+  if (!allInserted || lateKeys.length > 0) {
+    // Rows this transaction inserted carry its xid as xmin; READ COMMITTED also shows the
+    // rows a concurrent batch committed while our INSERT waited on the unique index.
+    const found = await client.query<{
+      idempotency_key: string;
+      id: string;
+      payload_hash: string;
+      late: boolean;
+      mine: boolean;
+    }>({
       name: "sm_ingest_existing",
-      text: "SELECT idempotency_key, payload_hash, late FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])",
-      values: [tenantId, textArray(missing)],
+      text: `SELECT idempotency_key, id, payload_hash, late, xmin = pg_current_xact_id()::xid AS mine
+        FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])`,
+      values: [tenantId, textArray(allInserted ? lateKeys : placed.map((p) => p.event.idempotencyKey))],
     });
-    for (const row of existing.rows) {
-      state.set(row.idempotency_key, { hash: row.payload_hash, late: row.late, inserted: false });
+    for (const row of found.rows) {
+      if (row.mine) ids.set(row.idempotency_key, row.id);
+      if (!allInserted) {
+        state.set(row.idempotency_key, { hash: row.payload_hash, late: row.late, inserted: row.mine });
+      }
     }
   }
 
-  const fresh = placed.filter((p) => insertedIds.has(p.event.idempotencyKey));
+  const fresh = placed.filter((p) => state.get(p.event.idempotencyKey)?.inserted === true);
   if (fresh.length > 0) {
-    await applyInserted(client, tenantId, fresh, insertedIds);
+    await applyInserted(client, tenantId, fresh, ids);
   }
   return state;
 }
@@ -330,7 +338,7 @@ async function applyInserted(
   client: PgClient,
   tenantId: string,
   fresh: Placed[],
-  insertedIds: Map<string, string>,
+  ids: Map<string, string>,
 ): Promise<void> {
   const accs = new Map<string, Acc>();
   const accFor = (meter: MeterRow, customerRef: string, period: PeriodMs): Acc => {
@@ -371,13 +379,15 @@ async function applyInserted(
   for (const p of fresh) {
     const e = p.event;
     if (p.late) {
+      const eventId = ids.get(e.idempotencyKey);
+      if (eventId === undefined) throw new Error(`ingest: no ledger id for late event ${e.idempotencyKey}`);
       const delta = lateAdjustmentDelta(p.meter.aggregation, e.quantity);
       adjustments.push({
         meterId: p.meter.id,
         customerRef: e.customerRef,
         periodStartMs: p.openPeriod.startMs,
         delta,
-        eventId: insertedIds.get(e.idempotencyKey) as string,
+        eventId,
         reason: `late event ${e.idempotencyKey} for the period starting ${new Date(p.period.startMs).toISOString()}`,
       });
       const acc = accFor(p.meter, e.customerRef, p.openPeriod);
