@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { tenantLockKey } from "@/lib/db/tenant-lock-key";
 
 // A meter's aggregation gives its counters their meaning, so it may change only while the
 // meter has no usage. Ingest must not read the old aggregation while a change commits: every
@@ -12,12 +12,7 @@ import { createHash } from "node:crypto";
 /** First key of the two-key advisory lock: "SM" + "mc" (meter config). */
 export const METER_CONFIG_LOCK_CLASS = 0x534d_6d63;
 
-/** Second key: the tenant id hashed to a signed 32-bit integer (collisions only add waiting). */
-export function meterConfigLockKey(tenantId: string): number {
-  return createHash("sha256").update(tenantId).digest().readInt32BE(0);
-}
-
 /** The statement ingest runs with its BEGIN (integers only: safe to inline, no round trip). */
 export function ingestBeginSql(tenantId: string): string {
-  return `BEGIN; SELECT pg_advisory_xact_lock_shared(${METER_CONFIG_LOCK_CLASS | 0}, ${meterConfigLockKey(tenantId)})`;
+  return `BEGIN; SELECT pg_advisory_xact_lock_shared(${METER_CONFIG_LOCK_CLASS | 0}, ${tenantLockKey(tenantId)})`;
 }

@@ -1,7 +1,8 @@
 import { periodFor } from "@/lib/billing/period";
 import { getPgPool, withPgTransaction } from "@/lib/db/pg-pool";
+import { lockTenantCounters } from "@/lib/ingest/apply-counter-deltas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
-import { formatDecimal } from "@/lib/ingest/normalize";
+import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
 import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
 
 export interface CounterDifference {
@@ -294,6 +295,10 @@ async function fixCounters(rows: Expected[]): Promise<number> {
     anchors.set(k, c.rows[0]?.billing_anchor ?? null);
   }
   return withPgTransaction(async (client) => {
+    // Ingest and adjustments write counters under the tenant's counter lock: so does this.
+    for (const tenantId of [...new Set(rows.map((r) => r.tenantId))].sort(compareKeys)) {
+      await lockTenantCounters(client, tenantId);
+    }
     for (const r of rows) {
       const periodEnd = periodFor(r.periodStart, anchors.get(`${r.tenantId}\u0000${r.customerRef}`)).end;
       const params = [r.tenantId, r.meterId, r.customerRef, r.periodStart.toISOString()];
