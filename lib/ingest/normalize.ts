@@ -34,29 +34,68 @@ function checkDecimal(d: Decimal): QuantityResult {
   return { ok: true, value: d.abs().toFixed() };
 }
 
-// RFC 3339 date-time: full date, "T", time with optional fraction, and a mandatory offset.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** Parses an RFC 3339 timestamp with offset to epoch milliseconds (fraction truncated to ms), or null. */
-export function parseRfc3339(raw: string): number | null {
-  const m = RFC3339.exec(raw);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
-  if (d > monthDays) return null;
-  let offsetMin = 0;
-  const off = m[8];
-  if (off !== "Z" && off !== "z") {
-    const oh = Number(off.slice(1, 3));
-    const om = Number(off.slice(4, 6));
-    if (oh > 23 || om > 59) return null;
-    offsetMin = (off[0] === "-" ? -1 : 1) * (oh * 60 + om);
+/** `n` ASCII digits of `s` from `at` as a number, or -1 if any is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = at; k < at + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
   }
-  const ms = m[7] ? Number(m[7].slice(1, 4).padEnd(3, "0")) : 0;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
+  return v;
 }
+
+/**
+ * Parses an RFC 3339 date-time with a mandatory offset — `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`,
+ * `T`/`Z` in either case, 1–9 fraction digits — to epoch milliseconds (fraction truncated to
+ * ms), or null. Scanned by hand: ingest parses one per event, and the regex with its capture
+ * array was a per-batch cost in profiles (tests/unit/ingest-normalize.test.ts checks it against
+ * the regex).
+ */
+export function parseRfc3339(raw: string): number | null {
+  const len = raw.length;
+  if (len < 20) return null;
+  const t = raw.charCodeAt(10);
+  if (raw[4] !== "-" || raw[7] !== "-" || (t !== 84 && t !== 116) || raw[13] !== ":" || raw[16] !== ":") return null;
+  const y = digitsAt(raw, 0, 4);
+  const mo = digitsAt(raw, 5, 2);
+  const d = digitsAt(raw, 8, 2);
+  const h = digitsAt(raw, 11, 2);
+  const mi = digitsAt(raw, 14, 2);
+  const s = digitsAt(raw, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  if (d > monthDays) return null;
+  let i = 19;
+  let ms = 0;
+  if (raw[i] === ".") {
+    const from = ++i;
+    while (i < len && i - from < 10 && digitsAt(raw, i, 1) >= 0) i++;
+    const n = i - from;
+    if (n < 1 || n > 9) return null;
+    ms = digitsAt(raw, from, Math.min(n, 3)) * (n === 1 ? 100 : n === 2 ? 10 : 1);
+  }
+  let offsetMin = 0;
+  const z = raw.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    if (i + 1 !== len) return null;
+  } else if ((z === 43 || z === 45) && i + 6 === len && raw[i + 3] === ":") {
+    const oh = digitsAt(raw, i + 1, 2);
+    const om = digitsAt(raw, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
+    offsetMin = (z === 45 ? -1 : 1) * (oh * 60 + om);
+  } else {
+    return null;
+  }
+  // Date.UTC reads years 0–99 as 1900–1999: count those from 400 years on (a whole cycle of
+  // 146,097 days) and step back.
+  const utc =
+    y < 100 ? Date.UTC(y + 400, mo - 1, d, h, mi, s, ms) - FOUR_CENTURIES_MS : Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return utc - offsetMin * 60_000;
+}
+
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
 /** JSON with object keys sorted at every level, so equal payloads hash equally. */
 export function canonicalJson(value: unknown): string {
