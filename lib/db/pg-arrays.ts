@@ -4,6 +4,15 @@
 
 /** `{"a","b",NULL}`: each element quoted; `\` and `"` escaped as the array syntax requires. */
 export function textArray(values: ReadonlyArray<string | null>): string {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v.includes("\\") || v.includes('"')) return escapedTextArray(values);
+  }
+  // Nothing to escape (the common case): one native join instead of a string built piece by piece.
+  return values.length === 0 ? "{}" : `{"${values.join('","')}"}`;
+}
+
+function escapedTextArray(values: ReadonlyArray<string | null>): string {
   let out = "{";
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ",";

@@ -94,15 +94,17 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   // The first occurrence of a key is the candidate; later ones in the batch are retries.
   const candidates = new Map<string, ValidEvent>();
   for (const e of valid) if (!candidates.has(e.idempotencyKey)) candidates.set(e.idempotencyKey, e);
-  const sorted = [...candidates.values()].sort((a, b) => compareKeys(a.idempotencyKey, b.idempotencyKey));
+  // Unsorted: every statement that takes row locks orders its own rows (ORDER BY … COLLATE
+  // "C"), and no aggregation depends on the order events are met in.
+  const batch = [...candidates.values()];
 
   let stored = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
-  if (sorted.length > 0) {
+  if (batch.length > 0) {
     for (let attempt = 1; ; attempt++) {
       try {
         // The shared meter-config lock (lib/meters/config-lock.ts): no aggregation change
         // commits between this batch reading its meters and writing its counters.
-        stored = await withPgTransaction((client) => writeBatch(client, tenantId, sorted, nowMs), {
+        stored = await withPgTransaction((client) => writeBatch(client, tenantId, batch, nowMs), {
           begin: ingestBeginSql(tenantId),
         });
         break;
