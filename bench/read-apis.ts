@@ -30,9 +30,9 @@ const CHUNK = 500_000;
 for (let from = 0; from < N; from += CHUNK) {
   const to = Math.min(N, from + CHUNK);
   await db.$executeRawUnsafe(
-    `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, payload_hash, period_start)
+    `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, period_start)
      SELECT $1, 'k' || g, CASE WHEN g % 4 = 0 THEN 'storage' ELSE 'api_calls' END, 'cus_' || (g % ${CUSTOMERS}),
-            (g % 7)::numeric, to_timestamp(($2::bigint - (g::bigint * $3::bigint / $4::bigint)) / 1000.0), 'h',
+            (g % 7)::numeric, to_timestamp(($2::bigint - (g::bigint * $3::bigint / $4::bigint)) / 1000.0),
             date_trunc('month', to_timestamp(($2::bigint - (g::bigint * $3::bigint / $4::bigint)) / 1000.0))
      FROM generate_series($5::int, $6::int - 1) g`,
     tenantId,

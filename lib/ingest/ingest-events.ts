@@ -7,7 +7,7 @@ import { newId } from "@/lib/ids";
 import { ingestBeginSql } from "@/lib/meters/config-lock";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
-import { compareKeys } from "./normalize";
+import { canonicalJson, compareKeys, formatDecimal, type HashableEvent, samePayload } from "./normalize";
 import { uniqueValueOf } from "./unique-value";
 import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
 
@@ -60,7 +60,7 @@ interface Placed {
 
 /**
  * Ingests a batch in one transaction: ledger insert with ON CONFLICT DO NOTHING, duplicate
- * vs conflict by payload hash, counters moved only for rows really inserted. When this
+ * vs conflict by comparing payloads, counters moved only for rows really inserted. When this
  * resolves, the transaction has committed: events are durable and counters include them.
  */
 export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOutcome> {
@@ -98,7 +98,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   // "C"), and no aggregation depends on the order events are met in.
   const batch = [...candidates.values()];
 
-  let stored = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
+  let stored = new Map<string, Stored>();
   if (batch.length > 0) {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -123,7 +123,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
     if (isFirst) firstIndex.set(e.idempotencyKey, e.index);
     const base = { index: e.index, idempotencyKey: e.idempotencyKey, ...(s.late ? { late: true as const } : {}) };
     if (isFirst && s.inserted) results[e.index] = { ...base, status: "accepted" };
-    else if (s.hash === e.hash) results[e.index] = { ...base, status: "duplicate" };
+    else if (samePayload(s.payload, e)) results[e.index] = { ...base, status: "duplicate" };
     else
       results[e.index] = {
         index: e.index,
@@ -146,12 +146,45 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   return outcome;
 }
 
+/** What the ledger holds for a key of the batch: its payload, whether it is late, and whether this batch inserted it. */
+interface Stored {
+  payload: HashableEvent;
+  late: boolean;
+  inserted: boolean;
+}
+
+interface StoredRow {
+  idempotency_key: string;
+  id: string;
+  late: boolean;
+  mine: boolean;
+  metric: string;
+  customer_ref: string;
+  quantity: string;
+  ts_ms: string;
+  resource_id: string | null;
+  meta: string | null;
+}
+
+/** A ledger row's payload in the normalized form ingest compares (see samePayload). */
+function storedPayload(row: StoredRow): HashableEvent {
+  return {
+    metric: row.metric,
+    customerRef: row.customer_ref,
+    quantity: formatDecimal(row.quantity),
+    tsMs: Number(row.ts_ms),
+    resourceId: row.resource_id,
+    // jsonb keeps its own key order and spacing: back to the canonical text ingest stores.
+    metaJson: row.meta === null ? null : canonicalJson(JSON.parse(row.meta)),
+  };
+}
+
 async function writeBatch(
   client: PgClient,
   tenantId: string,
   events: ValidEvent[],
   nowMs: number,
-): Promise<Map<string, { hash: string; late: boolean; inserted: boolean }>> {
+): Promise<Map<string, Stored>> {
   const metrics = [...new Set(events.map((e) => e.metric))];
   const refs = [...new Set(events.map((e) => e.customerRef))];
   // One round trip for the tenant's lateness window, the meters and the customers.
@@ -216,10 +249,10 @@ async function writeBatch(
   const inserted = await client.query({
     name: "sm_ingest_insert_events",
     text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
-       payload_hash, period_start, late)
-     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, u.mt, u.s, u.h, ${fromEpochMs("u.p")}, u.l
+       period_start, late)
+     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, u.mt, u.s, ${fromEpochMs("u.p")}, u.l
      FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[], $8::jsonb[],
-       $9::text[], $10::text[], $11::bigint[], $12::bool[]) AS u(k, m, c, q, t, r, mt, s, h, p, l)
+       $9::text[], $10::bigint[], $11::bool[]) AS u(k, m, c, q, t, r, mt, s, p, l)
      ORDER BY u.k COLLATE "C"
      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
     values: [
@@ -233,13 +266,12 @@ async function writeBatch(
       // The canonical text: jsonb keeps no key order, so it stores the same value.
       textArray(placed.map((p) => p.event.metaJson)),
       textArray(placed.map((p) => p.event.source)),
-      textArray(placed.map((p) => p.event.hash)),
       scalarArray(placed.map((p) => p.period.startMs)),
       scalarArray(placed.map((p) => p.late)),
     ],
   });
 
-  const state = new Map<string, { hash: string; late: boolean; inserted: boolean }>();
+  const state = new Map<string, Stored>();
   // Ledger ids, only needed to link late events to their adjustments.
   const ids = new Map<string, string>();
   const allInserted = inserted.rowCount === placed.length;
@@ -247,27 +279,22 @@ async function writeBatch(
   if (allInserted) {
     // The common case: every row is new, and the row count alone says so. Returning 500
     // rows to learn it cost more than this whole branch.
-    for (const p of placed) state.set(p.event.idempotencyKey, { hash: p.event.hash, late: p.late, inserted: true });
+    for (const p of placed) state.set(p.event.idempotencyKey, { payload: p.event, late: p.late, inserted: true });
   }
   if (!allInserted || lateKeys.length > 0) {
     // Rows this transaction inserted carry its xid as xmin; READ COMMITTED also shows the
     // rows a concurrent batch committed while our INSERT waited on the unique index.
-    const found = await client.query<{
-      idempotency_key: string;
-      id: string;
-      payload_hash: string;
-      late: boolean;
-      mine: boolean;
-    }>({
+    const found = await client.query<StoredRow>({
       name: "sm_ingest_existing",
-      text: `SELECT idempotency_key, id, payload_hash, late, xmin = pg_current_xact_id()::xid AS mine
+      text: `SELECT idempotency_key, id, late, xmin = pg_current_xact_id()::xid AS mine, metric, customer_ref,
+          quantity::text AS quantity, ${toEpochMsText("ts")} AS ts_ms, resource_id, meta::text AS meta
         FROM events WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])`,
       values: [tenantId, textArray(allInserted ? lateKeys : placed.map((p) => p.event.idempotencyKey))],
     });
     for (const row of found.rows) {
       if (row.mine) ids.set(row.idempotency_key, row.id);
       if (!allInserted) {
-        state.set(row.idempotency_key, { hash: row.payload_hash, late: row.late, inserted: row.mine });
+        state.set(row.idempotency_key, { payload: storedPayload(row), late: row.late, inserted: row.mine });
       }
     }
   }

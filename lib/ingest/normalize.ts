@@ -97,7 +97,7 @@ export function parseRfc3339(raw: string): number | null {
 
 const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
-/** JSON with object keys sorted at every level, so equal payloads hash equally. */
+/** JSON with object keys sorted at every level, so equal payloads compare (and hash) equal. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -106,7 +106,8 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
 }
 
-// One-shot hashing (Node ≥ 20.12) skips a Hash object per call: ingest hashes every event.
+// One-shot hashing (Node ≥ 20.12) skips a Hash object per call: ingest derives a key for
+// every event sent without one.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "base64url") => string }).hash;
 
 function sha256(parts: string[]): string {
@@ -124,9 +125,19 @@ export interface HashableEvent {
   metaJson: string | null;
 }
 
-/** Same idempotency key + different hash = conflict. `source` is transport metadata, not payload. */
-export function payloadHash(e: HashableEvent): string {
-  return sha256([e.metric, e.customerRef, e.quantity, String(e.tsMs), e.resourceId ?? "", e.metaJson ?? ""]);
+/**
+ * Same idempotency key + different payload = conflict. The payload is every field but the
+ * key and `source` (transport metadata), normalized: quantity, time in ms, canonical meta.
+ */
+export function samePayload(a: HashableEvent, b: HashableEvent): boolean {
+  return (
+    a.metric === b.metric &&
+    a.customerRef === b.customerRef &&
+    a.quantity === b.quantity &&
+    a.tsMs === b.tsMs &&
+    a.resourceId === b.resourceId &&
+    a.metaJson === b.metaJson
+  );
 }
 
 /** API.md: the key derived from tenant, metric, customerRef, resourceId, ts (ms) and quantity. */

@@ -1,12 +1,5 @@
 import { findNul } from "@/lib/api/request";
-import {
-  canonicalJson,
-  deriveIdempotencyKey,
-  type HashableEvent,
-  normalizeQuantity,
-  parseRfc3339,
-  payloadHash,
-} from "./normalize";
+import { canonicalJson, deriveIdempotencyKey, type HashableEvent, normalizeQuantity, parseRfc3339 } from "./normalize";
 
 export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -30,7 +23,6 @@ export interface ValidEvent extends HashableEvent {
   idempotencyKey: string;
   source: string | null;
   meta: Record<string, unknown> | null;
-  hash: string;
 }
 
 export type RefusalCode = "validation_failed" | "ts_in_future";
@@ -107,9 +99,7 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
     idempotencyKey: "",
     source: (source as string | null | undefined) ?? null,
     meta: (meta as Record<string, unknown> | null | undefined) ?? null,
-    hash: "",
   };
   event.idempotencyKey = (idempotencyKey as string | undefined) ?? deriveIdempotencyKey(tenantId, event);
-  event.hash = payloadHash(event);
   return { ok: true, event };
 }

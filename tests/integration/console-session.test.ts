@@ -276,7 +276,6 @@ describe("console session wrapper", () => {
       customerRef: "c1",
       quantity: "1",
       ts,
-      payloadHash: key,
       periodStart: ts,
     });
     await db.event.createMany({

@@ -48,6 +48,57 @@ describe("idempotency", () => {
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("7");
   });
 
+  it("compares a retry with the stored event after normalizing, field by field", async () => {
+    const t = await createTestTenant();
+    const stored = {
+      idempotencyKey: "norm",
+      metric: "api_calls",
+      customerRef: "cus_1",
+      quantity: "12.50",
+      ts: "2026-11-27T10:00:00.000Z",
+      resourceId: "res_1",
+      meta: { b: [1, { y: "é", x: null }], a: 1e21, c: '"quoted"\\' },
+      source: "sdk",
+    };
+    const tsNow = new Date(Date.now() - 60_000);
+    stored.ts = tsNow.toISOString();
+    expect((await postIngest(t.apiKey, { events: [stored] })).body.accepted).toBe(1);
+
+    // The same event written differently: a duplicate.
+    const offset = new Date(tsNow.getTime() + 3_600_000).toISOString().replace("Z", "+01:00");
+    const same = [
+      { ...stored, quantity: 12.5 },
+      { ...stored, quantity: "12.500000" },
+      { ...stored, ts: offset },
+      { ...stored, ts: stored.ts.replace(/\.(\d{3})Z$/, ".$1999Z") },
+      { ...stored, meta: { c: stored.meta.c, a: 1000000000000000000000, b: [1, { x: null, y: "é" }] } },
+      { ...stored, source: "csv" },
+    ];
+    for (const e of same) {
+      const res = await postIngest(t.apiKey, { events: [e] });
+      expect({ e, status: res.body.results[0].status }).toEqual({ e, status: "duplicate" });
+    }
+
+    // Any field of the payload changed: a conflict.
+    const other = [
+      { ...stored, metric: "api_calls_2" },
+      { ...stored, customerRef: "cus_2" },
+      { ...stored, quantity: "12.500001" },
+      { ...stored, ts: new Date(tsNow.getTime() + 1).toISOString() },
+      { ...stored, resourceId: "res_2" },
+      { ...stored, resourceId: undefined },
+      { ...stored, meta: { ...stored.meta, a: 1e20 } },
+      { ...stored, meta: { ...stored.meta, d: null } },
+      { ...stored, meta: undefined },
+    ];
+    for (const e of other) {
+      const res = await postIngest(t.apiKey, { events: [e] });
+      expect({ e, status: res.body.results[0].status }).toEqual({ e, status: "conflict" });
+    }
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("12.5");
+  });
+
   it("treats duplicates and conflicts inside one batch like retries", async () => {
     const t = await createTestTenant();
     const a = ev({ idempotencyKey: "k", quantity: 3 });
