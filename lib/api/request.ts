@@ -40,43 +40,58 @@ export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Pro
 }
 
 /**
- * The path of the first string (value or key) in `value` that contains U+0000, or null.
- * Postgres text and jsonb cannot store that character: input carrying one is refused at
- * the edge with a 422 instead of failing in the database with a 500.
+ * Why Postgres cannot store `s` as given, or null. text and jsonb refuse U+0000. An unpaired
+ * surrogate is not Unicode at all: jsonb refuses it, and text would silently store U+FFFD in
+ * its place, so two different keys or customer refs would become one.
  */
-export function findNul(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+export function unstorableText(s: string): string | null {
+  if (s.includes("\u0000")) return "must not contain U+0000";
+  if (!s.isWellFormed()) return "must be valid Unicode (no unpaired surrogate)";
+  return null;
+}
+
+/**
+ * The first string (value or key) in `value` that Postgres cannot store (see unstorableText):
+ * its path and the reason, or null. Such input is refused at the edge with a 422 instead of
+ * failing in the database with a 500 or being stored altered.
+ */
+export function findUnstorable(value: unknown, path = ""): { path: string; message: string } | null {
+  if (typeof value === "string") {
+    const message = unstorableText(value);
+    return message === null ? null : { path, message };
+  }
   if (typeof value !== "object" || value === null) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`);
+      const found = findUnstorable(value[i], `${path}[${i}]`);
       if (found !== null) return found;
     }
     return null;
   }
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
-    if (k.includes("\u0000")) return at;
-    const found = findNul(v, at);
+    const message = unstorableText(k);
+    if (message !== null) return { path: at, message };
+    const found = findUnstorable(v, at);
     if (found !== null) return found;
   }
   return null;
 }
 
-/** 422 if any string in `input` holds U+0000 (see findNul). */
-export function refuseNul(input: unknown): void {
-  const path = findNul(input);
-  if (path !== null) {
+/** 422 if any string in `input` cannot be stored as given (see findUnstorable). */
+export function refuseUnstorable(input: unknown): void {
+  const found = findUnstorable(input);
+  if (found !== null) {
     throw new ApiError({
       code: "validation_failed",
-      message: `${path || "body"}: must not contain U+0000`,
-      details: [{ path, message: "must not contain U+0000" }],
+      message: `${found.path || "body"}: ${found.message}`,
+      details: [{ path: found.path, message: found.message }],
     });
   }
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  refuseNul(input);
+  refuseUnstorable(input);
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error);
   return result.data;

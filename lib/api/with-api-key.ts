@@ -2,7 +2,7 @@ import "server-only";
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 import { takeToken } from "./rate-limit";
-import { refuseNul } from "./request";
+import { refuseUnstorable } from "./request";
 import { runRoute } from "./run-route";
 
 export interface ApiKeyContext<P> {
@@ -64,7 +64,7 @@ export function withApiKey<P = Record<string, never>>(
         throw new ApiError({ code: "forbidden", message: "tenantId does not match the API key's tenant." });
       }
       const params = ((await routeCtx?.params) ?? {}) as P;
-      refuseNul(params);
+      refuseUnstorable(params);
       return handler({ req, tenantId, apiKey: check.key, requestId, params });
     });
 }

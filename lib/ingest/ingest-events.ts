@@ -250,9 +250,10 @@ async function writeBatch(
     name: "sm_ingest_insert_events",
     text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
        period_start, late)
-     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, u.mt, u.s, ${fromEpochMs("u.p")}, u.l
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], $7::text[], $8::jsonb[],
-       $9::text[], $10::bigint[], $11::bool[]) AS u(k, m, c, q, t, r, mt, s, p, l)
+     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, NULLIF(u.mt, 'null'::jsonb), u.s, ${fromEpochMs("u.p")}, u.l
+     FROM ROWS FROM (unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::numeric[]),
+       unnest($6::bigint[]), unnest($7::text[]), jsonb_array_elements($8::jsonb), unnest($9::text[]),
+       unnest($10::bigint[]), unnest($11::bool[])) AS u(k, m, c, q, t, r, mt, s, p, l)
      ORDER BY u.k COLLATE "C"
      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
     values: [
@@ -263,8 +264,10 @@ async function writeBatch(
       textArray(placed.map((p) => p.event.quantity)),
       scalarArray(placed.map((p) => p.event.tsMs)),
       textArray(placed.map((p) => p.event.resourceId)),
-      // The canonical text: jsonb keeps no key order, so it stores the same value.
-      textArray(placed.map((p) => p.event.metaJson)),
+      // One JSON array of the canonical texts (null for none): joined as is, where a text[]
+      // literal had to escape every quote of every meta. jsonb keeps no key order, so it
+      // stores the same value.
+      `[${placed.map((p) => p.event.metaJson ?? "null").join(",")}]`,
       textArray(placed.map((p) => p.event.source)),
       scalarArray(placed.map((p) => p.period.startMs)),
       scalarArray(placed.map((p) => p.late)),

@@ -1,4 +1,4 @@
-import { findNul } from "@/lib/api/request";
+import { findUnstorable, unstorableText } from "@/lib/api/request";
 import { canonicalJson, deriveIdempotencyKey, type HashableEvent, normalizeQuantity, parseRfc3339 } from "./normalize";
 
 export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -40,9 +40,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-// Postgres text and jsonb cannot hold U+0000: such a value would fail the whole batch's insert.
+// Postgres cannot store U+0000 or an unpaired surrogate as given (unstorableText): such a
+// value is refused per event instead of failing the whole batch's insert or being altered.
 function stringField(v: unknown, min: number, max: number): boolean {
-  return typeof v === "string" && v.length >= min && v.length <= max && !v.includes("\u0000");
+  return typeof v === "string" && v.length >= min && v.length <= max && unstorableText(v) === null;
 }
 
 /**
@@ -65,7 +66,7 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
   if (typeof metric !== "string" || !METRIC_PATTERN.test(metric))
     return reject(`${p}.metric: must match ${METRIC_PATTERN.source}`);
   if (!stringField(customerRef, 1, 255))
-    return reject(`${p}.customerRef: must be a string of 1–255 characters without U+0000`);
+    return reject(`${p}.customerRef: must be a string of 1–255 characters of valid Unicode without U+0000`);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return reject(`${p}.quantity: ${q.message}`);
   if (typeof ts !== "string") return reject(`${p}.ts: must be an RFC 3339 timestamp with offset`);
@@ -73,11 +74,11 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
   if (tsMs === null) return reject(`${p}.ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z`);
   if (tsMs > nowMs + MAX_FUTURE_MS) return reject(`${p}.ts: more than 5 minutes in the future`, "ts_in_future");
   if (idempotencyKey !== undefined && !stringField(idempotencyKey, 1, MAX_KEY_LENGTH))
-    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters without U+0000`);
+    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters of valid Unicode without U+0000`);
   if (resourceId !== undefined && resourceId !== null && !stringField(resourceId, 1, 255))
-    return reject(`${p}.resourceId: must be a string of 1–255 characters without U+0000`);
+    return reject(`${p}.resourceId: must be a string of 1–255 characters of valid Unicode without U+0000`);
   if (source !== undefined && source !== null && !stringField(source, 1, MAX_SOURCE_LENGTH))
-    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters without U+0000`);
+    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters of valid Unicode without U+0000`);
   let metaJson: string | null = null;
   if (meta !== undefined && meta !== null) {
     if (!isPlainObject(meta)) return reject(`${p}.meta: must be an object`);
@@ -85,8 +86,11 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
     metaJson = canonicalJson(meta);
     if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
       return reject(`${p}.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
-    // JSON writes U+0000 as the escape \u0000: without that text there is none to look for.
-    if (metaJson.includes("\\u0000") && findNul(meta) !== null) return reject(`${p}.meta: must not contain U+0000`);
+    // JSON writes U+0000 and unpaired surrogates as escapes (\u0000, \ud800…): without a
+    // `\u` in the text there is nothing to look for.
+    const unstorable = metaJson.includes("\\u") ? findUnstorable(meta) : null;
+    if (unstorable !== null)
+      return reject(`${p}.meta${unstorable.path ? `.${unstorable.path}` : ""}: ${unstorable.message}`);
   }
   const event: ValidEvent = {
     metric,

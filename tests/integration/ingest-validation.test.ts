@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/events/ingest/route";
+import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { counterValue, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
 import { runCommonRouteTests } from "../helpers/security";
@@ -130,6 +131,40 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ["a NUL in source", { source: "s\u0000" }, "validation_failed", "events[1].source"],
     ["a NUL in a meta value", { meta: { a: { b: ["ok", "x\u0000"] } } }, "validation_failed", "events[1].meta"],
     ["a NUL in a meta key", { meta: { "k\u0000": 1 } }, "validation_failed", "events[1].meta"],
+    [
+      "a NUL in a meta value names its path",
+      { meta: { a: { b: ["ok", "x\u0000"] } } },
+      "validation_failed",
+      "events[1].meta.a.b[1]: must not contain U+0000",
+    ],
+    // An unpaired surrogate is not Unicode: jsonb refused it (the whole batch failed with a
+    // 500) and text stored U+FFFD in its place (two different keys became one).
+    [
+      "an unpaired surrogate in customerRef",
+      { customerRef: "cus\ud800" },
+      "validation_failed",
+      "events[1].customerRef",
+    ],
+    [
+      "an unpaired surrogate in idempotencyKey",
+      { idempotencyKey: "k\udc00" },
+      "validation_failed",
+      "events[1].idempotencyKey",
+    ],
+    ["an unpaired surrogate in resourceId", { resourceId: "r\ud83d" }, "validation_failed", "events[1].resourceId"],
+    ["an unpaired surrogate in source", { source: "\udfffs" }, "validation_failed", "events[1].source"],
+    [
+      "an unpaired surrogate in a meta value",
+      { meta: { a: ["ok", "x\ud800y"] } },
+      "validation_failed",
+      "events[1].meta.a[1]: must be valid Unicode (no unpaired surrogate)",
+    ],
+    [
+      "an unpaired surrogate in a meta key",
+      { meta: { "k\udfff": 1 } },
+      "validation_failed",
+      "events[1].meta.k\udfff: must be valid Unicode",
+    ],
     // 2,100 characters but 4,200 UTF-8 bytes: the limit is on bytes.
     ["a multi-byte meta over 4 KiB", { meta: { pad: "é".repeat(2100) } }, "validation_failed", "events[1].meta"],
   ];
@@ -151,6 +186,26 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
       expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("2");
     });
   }
+
+  it("accepts characters outside the BMP (surrogate pairs) in every text field and stores them exactly", async () => {
+    const t = await createTestTenant();
+    const e = good({
+      customerRef: "cus_😀",
+      idempotencyKey: "k_𝄞",
+      resourceId: "r_🎉",
+      source: "s_😀",
+      meta: { "😀": "𝄞" },
+    });
+    const res = await postIngest(t.apiKey, { events: [e] });
+    expect(res.body.results).toEqual([{ index: 0, idempotencyKey: "k_𝄞", status: "accepted" }]);
+    const row = await getPgPool().query(
+      "SELECT customer_ref, idempotency_key, resource_id, source, meta FROM events WHERE tenant_id = $1",
+      [t.tenantId],
+    );
+    expect(row.rows).toEqual([
+      { customer_ref: "cus_😀", idempotency_key: "k_𝄞", resource_id: "r_🎉", source: "s_😀", meta: { "😀": "𝄞" } },
+    ]);
+  });
 
   it("a batch of only refused events stores nothing and creates no meter or counter", async () => {
     const t = await createTestTenant();

@@ -1,5 +1,6 @@
-// Postgres text and jsonb cannot store U+0000. Every API edge refuses it with a 422 naming
-// the field, instead of letting the database fail the request with a 500.
+// Postgres text and jsonb cannot store U+0000, and an unpaired surrogate is not Unicode (jsonb
+// refuses it, text stores U+FFFD instead). Every API edge refuses both with a 422 naming the
+// field, instead of a 500 from the database or a silently altered value.
 import { describe, expect, it } from "vitest";
 import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
 import { GET as customerGet, PATCH as customerPatch } from "@/app/api/v1/customers/[customerRef]/route";
@@ -9,19 +10,24 @@ import { POST as metersPost } from "@/app/api/v1/meters/route";
 import { GET as usageCurrent } from "@/app/api/v1/usage/current/route";
 import { GET as usageHistory } from "@/app/api/v1/usage/history/route";
 import { POST as projection } from "@/app/api/v1/usage/projection/route";
-import { findNul } from "@/lib/api/request";
+import { findUnstorable } from "@/lib/api/request";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
 const NUL = "a\u0000b";
 const q = encodeURIComponent(NUL);
 
-describe("U+0000 in API input", () => {
-  it("findNul names the first string holding it, in values and in keys", () => {
-    expect(findNul({ a: "ok", b: [1, { c: NUL }] })).toBe("b[1].c");
-    expect(findNul({ [NUL]: 1 })).toBe(NUL);
-    expect(findNul(NUL)).toBe("");
-    expect(findNul({ a: "a\\u0000b", b: null, c: 3, d: true })).toBeNull(); // the escape text, not the character
+describe("text Postgres cannot store, in API input", () => {
+  it("findUnstorable names the first string holding one, in values and in keys", () => {
+    const nul = "must not contain U+0000";
+    const lone = "must be valid Unicode (no unpaired surrogate)";
+    expect(findUnstorable({ a: "ok", b: [1, { c: NUL }] })).toEqual({ path: "b[1].c", message: nul });
+    expect(findUnstorable({ [NUL]: 1 })).toEqual({ path: NUL, message: nul });
+    expect(findUnstorable(NUL)).toEqual({ path: "", message: nul });
+    expect(findUnstorable({ a: ["x", "\ud800"] })).toEqual({ path: "a[1]", message: lone });
+    expect(findUnstorable({ "\udc00k": 1 })).toEqual({ path: "\udc00k", message: lone });
+    expect(findUnstorable({ a: "😀 \ud83d\ude00", b: null, c: 3, d: true })).toBeNull(); // pairs are fine
+    expect(findUnstorable({ a: "a\\u0000b\\ud800" })).toBeNull(); // the escape text, not the character
   });
 
   it("is refused with 422 validation_failed naming the field, on every kind of input", async () => {
@@ -84,6 +90,51 @@ describe("U+0000 in API input", () => {
       expect(res.body.error.code, name).toBe("validation_failed");
       expect(res.body.error.message, name).toBe(`${path}: must not contain U+0000`);
       expect(res.body.error.details, name).toEqual([{ path, message: "must not contain U+0000" }]);
+    }
+  });
+
+  it("refuses an unpaired surrogate in a body the same way (a URL cannot carry one)", async () => {
+    const t = await createTestTenant();
+    const key = await t.keyWith(["admin", "usage:read", "events:write"]);
+    const LONE = "a\ud800b";
+    const cases: Array<[string, ReturnType<typeof callRoute>, string]> = [
+      [
+        "PATCH body",
+        callRoute(customerPatch, {
+          method: "PATCH",
+          path: "/x",
+          key,
+          params: { customerRef: "c1" },
+          body: { name: LONE },
+        }),
+        "name",
+      ],
+      [
+        "adjustment reason",
+        callRoute(adjustmentsPost, {
+          method: "POST",
+          path: "/x",
+          key,
+          body: { metric: "api_calls", customerRef: "c", delta: 1, reason: LONE },
+        }),
+        "reason",
+      ],
+      [
+        "meter display name",
+        callRoute(metersPost, { method: "POST", path: "/x", key, body: { metric: "m1", displayName: LONE } }),
+        "displayName",
+      ],
+      [
+        "projection body",
+        callRoute(projection, { method: "POST", path: "/x", key, body: { customerRef: LONE } }),
+        "customerRef",
+      ],
+    ];
+    for (const [name, call, path] of cases) {
+      const res = await call;
+      expect(res.status, name).toBe(422);
+      expect(res.body.error.code, name).toBe("validation_failed");
+      expect(res.body.error.message, name).toBe(`${path}: must be valid Unicode (no unpaired surrogate)`);
     }
   });
 });
