@@ -1,23 +1,26 @@
-// Counter writers of one tenant queue on the tenant's counter lock (lib/ingest/apply-counter-deltas.ts):
-// while another transaction holds it, an ingest of that tenant does not commit; other tenants
-// are not held up; and once it is released the ingest commits with exact counters.
+// Batches that move many counters queue on the tenant's counter lock (lib/ingest/apply-counter-deltas.ts):
+// while another transaction holds it, such a batch of that tenant does not commit; small
+// writes of the same tenant and batches of other tenants are not held up; once it is
+// released the batch commits with exact counters.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantLockKey } from "@/lib/db/tenant-lock-key";
-import { COUNTER_LOCK_CLASS } from "@/lib/ingest/apply-counter-deltas";
+import { COUNTER_LOCK_CLASS, LOCK_FROM_COUNTERS } from "@/lib/ingest/apply-counter-deltas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
 import { isoNow } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
 
-const event = (key: string, quantity: number) => ({
+const event = (key: string, quantity: number, customerRef = "cus_lock") => ({
   metric: "api_calls",
-  customerRef: "cus_lock",
+  customerRef,
   quantity,
   ts: isoNow(-1000),
   idempotencyKey: key,
 });
+// One event for each of LOCK_FROM_COUNTERS customers: a batch that moves that many counters.
+const wideBatch = () => Array.from({ length: LOCK_FROM_COUNTERS }, (_, i) => event(`w${i}`, i + 1, `cus_${i}`));
 
 describe("tenant counter lock", () => {
   let holder: pg.Client;
@@ -29,32 +32,38 @@ describe("tenant counter lock", () => {
     await holder.end();
   });
 
-  it("holds a tenant's ingest until the lock is free, and only that tenant's", async () => {
+  it("holds a tenant's wide batch until the lock is free; its small writes and other tenants go on", async () => {
     const held = await createTestTenant();
     const other = await createTestTenant();
+    // The meter exists before: a waiting batch's new meter row would hold up the small write.
+    await ingestEvents({ tenantId: held.tenantId, events: [event("pre", 0, "cus_pre")] });
     await holder.query("BEGIN");
     await holder.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
       COUNTER_LOCK_CLASS | 0,
       tenantLockKey(held.tenantId),
     ]);
     let settled = false;
-    const waiting = ingestEvents({ tenantId: held.tenantId, events: [event("a", 2), event("b", 3)] }).finally(() => {
+    const waiting = ingestEvents({ tenantId: held.tenantId, events: wideBatch() }).finally(() => {
       settled = true;
     });
 
-    // Another tenant ingests while the first one waits.
-    const free = await ingestEvents({ tenantId: other.tenantId, events: [event("a", 7)] });
-    expect(free.accepted).toBe(1);
+    // Another tenant's wide batch, and a single event of the same tenant, go through meanwhile.
+    const free = await ingestEvents({ tenantId: other.tenantId, events: wideBatch() });
+    expect(free.accepted).toBe(LOCK_FROM_COUNTERS);
+    const small = await ingestEvents({ tenantId: held.tenantId, events: [event("a", 2), event("b", 3)] });
+    expect(small.accepted).toBe(2);
     await new Promise((r) => setTimeout(r, 300));
     expect(settled).toBe(false);
-    // Nothing of the waiting batch is visible: not even the customer it created.
-    await expect(getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_lock" })).rejects.toThrow(/not found/);
+    // Nothing of the waiting batch is visible: not even the customers it created.
+    await expect(getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_3" })).rejects.toThrow(/not found/);
 
     await holder.query("COMMIT");
     const outcome = await waiting;
-    expect(outcome.accepted).toBe(2);
-    const after = await getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_lock" });
-    expect(after.metrics.map((m) => [m.metric, m.value])).toEqual([["api_calls", "5"]]);
+    expect(outcome.accepted).toBe(LOCK_FROM_COUNTERS);
+    const after = await getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_3" });
+    expect(after.metrics.map((m) => [m.metric, m.value])).toEqual([["api_calls", "4"]]);
+    const single = await getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_lock" });
+    expect(single.metrics.map((m) => [m.metric, m.value])).toEqual([["api_calls", "5"]]);
     const check = await verifyCounters({ tenantId: held.tenantId });
     expect(check.differences).toEqual([]);
   });
