@@ -2,14 +2,14 @@
 // while another transaction holds it, such a batch of that tenant does not commit; small
 // writes of the same tenant and batches of other tenants are not held up; once it is
 // released the batch commits with exact counters.
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tenantLockKey } from "@/lib/db/tenant-lock-key";
 import { COUNTER_LOCK_CLASS, LOCK_FROM_COUNTERS } from "@/lib/ingest/apply-counter-deltas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
 import { isoNow } from "../helpers/ingest";
+import { useRawPgClient } from "../helpers/raw-pg-client";
 import { createTestTenant } from "../helpers/tenant";
 
 const event = (key: string, quantity: number, customerRef = "cus_lock") => ({
@@ -23,22 +23,15 @@ const event = (key: string, quantity: number, customerRef = "cus_lock") => ({
 const wideBatch = () => Array.from({ length: LOCK_FROM_COUNTERS }, (_, i) => event(`w${i}`, i + 1, `cus_${i}`));
 
 describe("tenant counter lock", () => {
-  let holder: pg.Client;
-  beforeAll(async () => {
-    holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await holder.connect();
-  });
-  afterAll(async () => {
-    await holder.end();
-  });
+  const holderOf = useRawPgClient();
 
   it("holds a tenant's wide batch until the lock is free; its small writes and other tenants go on", async () => {
     const held = await createTestTenant();
     const other = await createTestTenant();
     // The meter exists before: a waiting batch's new meter row would hold up the small write.
     await ingestEvents({ tenantId: held.tenantId, events: [event("pre", 0, "cus_pre")] });
-    await holder.query("BEGIN");
-    await holder.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
+    await holderOf().query("BEGIN");
+    await holderOf().query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [
       COUNTER_LOCK_CLASS | 0,
       tenantLockKey(held.tenantId),
     ]);
@@ -57,7 +50,7 @@ describe("tenant counter lock", () => {
     // Nothing of the waiting batch is visible: not even the customers it created.
     await expect(getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_3" })).rejects.toThrow(/not found/);
 
-    await holder.query("COMMIT");
+    await holderOf().query("COMMIT");
     const outcome = await waiting;
     expect(outcome.accepted).toBe(LOCK_FROM_COUNTERS);
     const after = await getCurrentUsage({ tenantId: held.tenantId, customerRef: "cus_3" });

@@ -1,17 +1,10 @@
 import fc from "fast-check";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
+import { useRawPgClient } from "../helpers/raw-pg-client";
 
 describe("pg array literals", () => {
-  let client: pg.Client;
-  beforeAll(async () => {
-    client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-  });
-  afterAll(async () => {
-    await client.end();
-  });
+  const clientOf = useRawPgClient();
 
   it("round-trips any strings, NULLs, quotes, backslashes, braces, commas and unicode through Postgres", async () => {
     const samples = fc.sample(
@@ -21,7 +14,7 @@ describe("pg array literals", () => {
     samples.push(['a"b', "c\\d", "{x,y}", "NULL", "", " lead", "trail ", "é😀", null, '\\"']);
     for (const values of samples) {
       const cleaned = values.map((v) => (v === null ? null : v.replaceAll("\u0000", "")));
-      const r = await client.query<{ v: string | null }>(
+      const r = await clientOf().query<{ v: string | null }>(
         "SELECT u.v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i) ORDER BY i",
         [textArray(cleaned)],
       );
@@ -30,7 +23,7 @@ describe("pg array literals", () => {
   });
 
   it("encodes integers and booleans", async () => {
-    const r = await client.query<{ n: string; b: boolean }>(
+    const r = await clientOf().query<{ n: string; b: boolean }>(
       "SELECT u.n::text AS n, u.b FROM unnest($1::bigint[], $2::bool[]) WITH ORDINALITY AS u(n, b, i) ORDER BY i",
       [scalarArray([1, -2, 1_790_000_000_000]), scalarArray([true, false, true])],
     );

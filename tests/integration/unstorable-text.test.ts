@@ -17,6 +17,45 @@ import { createTestTenant } from "../helpers/tenant";
 const NUL = "a\u0000b";
 const q = encodeURIComponent(NUL);
 
+type Case = [name: string, call: ReturnType<typeof callRoute>, path: string];
+
+/** Requests carrying `bad` in a JSON body field (a URL cannot carry an unpaired surrogate). */
+function bodyCases(key: string, bad: string): Case[] {
+  return [
+    [
+      "PATCH body",
+      callRoute(customerPatch, {
+        method: "PATCH",
+        path: "/x",
+        key,
+        params: { customerRef: "c1" },
+        body: { name: bad },
+      }),
+      "name",
+    ],
+    [
+      "adjustment reason",
+      callRoute(adjustmentsPost, {
+        method: "POST",
+        path: "/x",
+        key,
+        body: { metric: "api_calls", customerRef: "c", delta: 1, reason: bad },
+      }),
+      "reason",
+    ],
+    [
+      "nested body field",
+      callRoute(metersPost, { method: "POST", path: "/x", key, body: { metric: "m1", displayName: bad } }),
+      "displayName",
+    ],
+    [
+      "projection body",
+      callRoute(projection, { method: "POST", path: "/x", key, body: { customerRef: bad } }),
+      "customerRef",
+    ],
+  ];
+}
+
 describe("text Postgres cannot store, in API input", () => {
   it("findUnstorable names the first string holding one, in values and in keys", () => {
     const nul = "must not contain U+0000";
@@ -33,19 +72,8 @@ describe("text Postgres cannot store, in API input", () => {
   it("is refused with 422 validation_failed naming the field, on every kind of input", async () => {
     const t = await createTestTenant();
     const key = await t.keyWith(["admin", "usage:read", "events:write"]);
-    const cases: Array<[string, ReturnType<typeof callRoute>, string]> = [
+    const cases: Case[] = [
       ["path parameter", callRoute(customerGet, { path: "/x", key, params: { customerRef: NUL } }), "customerRef"],
-      [
-        "PATCH body",
-        callRoute(customerPatch, {
-          method: "PATCH",
-          path: "/x",
-          key,
-          params: { customerRef: "c1" },
-          body: { name: NUL },
-        }),
-        "name",
-      ],
       [
         "meter path parameter",
         callRoute(meterPatch, { method: "PATCH", path: "/x", key, params: { metric: NUL }, body: {} }),
@@ -63,26 +91,7 @@ describe("text Postgres cannot store, in API input", () => {
         callRoute(adjustmentsGet, { path: `/api/v1/adjustments?customerRef=${q}`, key }),
         "customerRef",
       ],
-      [
-        "adjustment reason",
-        callRoute(adjustmentsPost, {
-          method: "POST",
-          path: "/x",
-          key,
-          body: { metric: "api_calls", customerRef: "c", delta: 1, reason: NUL },
-        }),
-        "reason",
-      ],
-      [
-        "nested body field",
-        callRoute(metersPost, { method: "POST", path: "/x", key, body: { metric: "m1", displayName: NUL } }),
-        "displayName",
-      ],
-      [
-        "projection body",
-        callRoute(projection, { method: "POST", path: "/x", key, body: { customerRef: NUL } }),
-        "customerRef",
-      ],
+      ...bodyCases(key, NUL),
     ];
     for (const [name, call, path] of cases) {
       const res = await call;
@@ -96,41 +105,7 @@ describe("text Postgres cannot store, in API input", () => {
   it("refuses an unpaired surrogate in a body the same way (a URL cannot carry one)", async () => {
     const t = await createTestTenant();
     const key = await t.keyWith(["admin", "usage:read", "events:write"]);
-    const LONE = "a\ud800b";
-    const cases: Array<[string, ReturnType<typeof callRoute>, string]> = [
-      [
-        "PATCH body",
-        callRoute(customerPatch, {
-          method: "PATCH",
-          path: "/x",
-          key,
-          params: { customerRef: "c1" },
-          body: { name: LONE },
-        }),
-        "name",
-      ],
-      [
-        "adjustment reason",
-        callRoute(adjustmentsPost, {
-          method: "POST",
-          path: "/x",
-          key,
-          body: { metric: "api_calls", customerRef: "c", delta: 1, reason: LONE },
-        }),
-        "reason",
-      ],
-      [
-        "meter display name",
-        callRoute(metersPost, { method: "POST", path: "/x", key, body: { metric: "m1", displayName: LONE } }),
-        "displayName",
-      ],
-      [
-        "projection body",
-        callRoute(projection, { method: "POST", path: "/x", key, body: { customerRef: LONE } }),
-        "customerRef",
-      ],
-    ];
-    for (const [name, call, path] of cases) {
+    for (const [name, call, path] of bodyCases(key, "a\ud800b")) {
       const res = await call;
       expect(res.status, name).toBe(422);
       expect(res.body.error.code, name).toBe("validation_failed");
