@@ -51,46 +51,59 @@ function stringField(v: unknown, min: number, max: number): boolean {
  * (`events[3].quantity: must be ≥ 0`) and never sinks the rest of the batch.
  */
 export function validateEvent(raw: unknown, index: number, tenantId: string, nowMs: number): EventCheck {
-  const p = `events[${index}]`;
+  const checked = checkEvent(raw, index, tenantId, nowMs);
+  if (!("refusal" in checked)) return { ok: true, event: checked };
+  // Built only for a refused event: the accepted path allocates no message or closure.
   const clientKey =
     isPlainObject(raw) && stringField(raw.idempotencyKey, 1, MAX_KEY_LENGTH) ? (raw.idempotencyKey as string) : null;
-  const reject = (message: string, code: RefusalCode = "validation_failed"): EventCheck => ({
+  return {
     ok: false,
-    rejected: { index, idempotencyKey: clientKey, code, message },
-  });
-  if (!isPlainObject(raw)) return reject(`${p}: must be an object`);
+    rejected: { index, idempotencyKey: clientKey, code: checked.code, message: `events[${index}]${checked.refusal}` },
+  };
+}
+
+/** A refusal: the field path after `events[i]` and the message (".quantity: must be ≥ 0"), and its code. */
+interface Refusal {
+  refusal: string;
+  code: RefusalCode;
+}
+
+const refuse = (refusal: string, code: RefusalCode = "validation_failed"): Refusal => ({ refusal, code });
+
+function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number): ValidEvent | Refusal {
+  if (!isPlainObject(raw)) return refuse(": must be an object");
   for (const field of Object.keys(raw)) {
-    if (!ALLOWED_FIELDS.has(field)) return reject(`${p}.${field}: unknown field`);
+    if (!ALLOWED_FIELDS.has(field)) return refuse(`.${field}: unknown field`);
   }
   const { metric, customerRef, quantity, ts, idempotencyKey, resourceId, meta, source } = raw;
   if (typeof metric !== "string" || !METRIC_PATTERN.test(metric))
-    return reject(`${p}.metric: must match ${METRIC_PATTERN.source}`);
+    return refuse(`.metric: must match ${METRIC_PATTERN.source}`);
   if (!stringField(customerRef, 1, 255))
-    return reject(`${p}.customerRef: must be a string of 1–255 characters of valid Unicode without U+0000`);
+    return refuse(".customerRef: must be a string of 1–255 characters of valid Unicode without U+0000");
   const q = normalizeQuantity(quantity);
-  if (!q.ok) return reject(`${p}.quantity: ${q.message}`);
-  if (typeof ts !== "string") return reject(`${p}.ts: must be an RFC 3339 timestamp with offset`);
+  if (!q.ok) return refuse(`.quantity: ${q.message}`);
+  if (typeof ts !== "string") return refuse(".ts: must be an RFC 3339 timestamp with offset");
   const tsMs = parseRfc3339(ts);
-  if (tsMs === null) return reject(`${p}.ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z`);
-  if (tsMs > nowMs + MAX_FUTURE_MS) return reject(`${p}.ts: more than 5 minutes in the future`, "ts_in_future");
+  if (tsMs === null) return refuse(".ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z");
+  if (tsMs > nowMs + MAX_FUTURE_MS) return refuse(".ts: more than 5 minutes in the future", "ts_in_future");
   if (idempotencyKey !== undefined && !stringField(idempotencyKey, 1, MAX_KEY_LENGTH))
-    return reject(`${p}.idempotencyKey: must be a string of 1–255 characters of valid Unicode without U+0000`);
+    return refuse(".idempotencyKey: must be a string of 1–255 characters of valid Unicode without U+0000");
   if (resourceId !== undefined && resourceId !== null && !stringField(resourceId, 1, 255))
-    return reject(`${p}.resourceId: must be a string of 1–255 characters of valid Unicode without U+0000`);
+    return refuse(".resourceId: must be a string of 1–255 characters of valid Unicode without U+0000");
   if (source !== undefined && source !== null && !stringField(source, 1, MAX_SOURCE_LENGTH))
-    return reject(`${p}.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters of valid Unicode without U+0000`);
+    return refuse(`.source: must be a string of 1–${MAX_SOURCE_LENGTH} characters of valid Unicode without U+0000`);
   let metaJson: string | null = null;
   if (meta !== undefined && meta !== null) {
-    if (!isPlainObject(meta)) return reject(`${p}.meta: must be an object`);
+    if (!isPlainObject(meta)) return refuse(".meta: must be an object");
     // Sorted keys change no byte count: the canonical text is as long as JSON.stringify's.
     metaJson = canonicalJson(meta);
     if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
-      return reject(`${p}.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
+      return refuse(`.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
     // JSON writes U+0000 and unpaired surrogates as escapes (\u0000, \ud800…): without a
     // `\u` in the text there is nothing to look for.
     const unstorable = metaJson.includes("\\u") ? findUnstorable(meta) : null;
     if (unstorable !== null)
-      return reject(`${p}.meta${unstorable.path ? `.${unstorable.path}` : ""}: ${unstorable.message}`);
+      return refuse(`.meta${unstorable.path ? `.${unstorable.path}` : ""}: ${unstorable.message}`);
   }
   const event: ValidEvent = {
     metric,
@@ -105,5 +118,5 @@ export function validateEvent(raw: unknown, index: number, tenantId: string, now
     meta: (meta as Record<string, unknown> | null | undefined) ?? null,
   };
   event.idempotencyKey = (idempotencyKey as string | undefined) ?? deriveIdempotencyKey(tenantId, event);
-  return { ok: true, event };
+  return event;
 }
