@@ -27,6 +27,22 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
   expect(wrongMethod.status()).toBe(405);
   expect(requestId(wrongMethod)).toMatch(/^req_/);
 
+  // The hot routes answer other methods themselves (lib/api/other-methods.ts), with an id too.
+  for (const [method, path, allow] of [
+    ["GET", "/api/v1/events/ingest", "POST, OPTIONS"],
+    ["DELETE", "/api/v1/usage/current", "GET, HEAD, OPTIONS"],
+    ["PUT", "/api/v1/usage/projection", "POST, OPTIONS"],
+  ] as const) {
+    const res = await request.fetch(path, { method });
+    expect(res.status(), path).toBe(405);
+    expect(res.headers().allow, path).toBe(allow);
+    expect(requestId(res), path).toMatch(/^req_/);
+  }
+  const options = await request.fetch("/api/v1/events/ingest", { method: "OPTIONS" });
+  expect(options.status()).toBe(204);
+  expect(options.headers().allow).toBe("POST, OPTIONS");
+  expect(requestId(options)).toMatch(/^req_/);
+
   // No such route: the API's error shape, not Next's HTML page.
   for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper"]) {
     const unknown = await request.post(path, { data: {} });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { readJson } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
@@ -20,3 +21,5 @@ export const POST = withApiKey(
   },
   { scope: "events:write" },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

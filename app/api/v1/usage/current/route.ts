@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
@@ -17,3 +18,5 @@ export const GET = withApiKey(
   },
   { scope: "usage:read" },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

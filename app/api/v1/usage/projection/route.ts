@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { otherMethods } from "@/lib/api/other-methods";
 import { assertOwnTenant, parseBody } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { projectUsage } from "@/lib/projection/project-usage";
@@ -18,3 +19,5 @@ export const POST = withApiKey(
   },
   { scope: "usage:read" },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
