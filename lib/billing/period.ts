@@ -7,6 +7,8 @@
 // for every (customer, event-time) it meets, and under Next.js every `new Date` goes
 // through a tracking wrapper that made Date-based periods a measurable share of ingest CPU.
 
+import { daysInMonth } from "@/lib/time/calendar";
+
 export interface BillingPeriod {
   start: Date;
   end: Date;
@@ -25,12 +27,6 @@ const DAY_MS = 86_400_000;
  * customer's anchor fetch rows of periods starting in (now − this, now].
  */
 export const OPEN_PERIOD_LOOKBACK_MS = 32 * DAY_MS;
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  if (month !== 1) return MONTH_DAYS[month];
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
 
 /** UTC year and month (0–11) of an instant (H. Hinnant's days-to-civil algorithm). */
 function yearMonthOf(ms: number): { year: number; month: number; day: number } {

@@ -28,7 +28,8 @@ function escapedTextArray(values: ReadonlyArray<string | null>): string {
   return `${out}}`;
 }
 
-/** `{1,2,3}` for integer or boolean arrays (`bigint[]`, `bool[]`). */
-export function scalarArray(values: ReadonlyArray<number | boolean>): string {
-  return `{${values.join(",")}}`;
+/** `{1,NULL,3}` for integer or boolean arrays (`bigint[]`, `bool[]`). */
+export function scalarArray(values: ReadonlyArray<number | boolean | null>): string {
+  // join writes null as an empty string, which Postgres refuses: spell it out when present.
+  return values.includes(null) ? `{${values.map((v) => v ?? "NULL").join(",")}}` : `{${values.join(",")}}`;
 }

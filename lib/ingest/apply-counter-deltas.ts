@@ -116,7 +116,7 @@ export async function applyCounterDeltas(client: PgClient, tenantId: string, del
         scalarArray(rows.map((r) => r.periodEndMs)),
         textArray(rows.map((r) => r.base)),
         scalarArray(rows.map((r) => r.events)),
-        textArray(rows.map((r) => (r.lastTsMs === null ? null : String(r.lastTsMs)))),
+        scalarArray(rows.map((r) => r.lastTsMs)),
         textArray(rows.map((r) => r.lastKey)),
         textArray(rows.map((r) => r.adjustment)),
       ],

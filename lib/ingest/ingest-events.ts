@@ -7,7 +7,7 @@ import { newId } from "@/lib/ids";
 import { ingestBeginSql } from "@/lib/meters/config-lock";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
-import { canonicalJson, compareKeys, formatDecimal, type HashableEvent, samePayload } from "./normalize";
+import { canonicalJson, compareKeys, type EventPayload, formatDecimal, samePayload } from "./normalize";
 import { uniqueValueOf } from "./unique-value";
 import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
 
@@ -148,7 +148,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
 
 /** What the ledger holds for a key of the batch: its payload, whether it is late, and whether this batch inserted it. */
 interface Stored {
-  payload: HashableEvent;
+  payload: EventPayload;
   late: boolean;
   inserted: boolean;
 }
@@ -167,7 +167,7 @@ interface StoredRow {
 }
 
 /** A ledger row's payload in the normalized form ingest compares (see samePayload). */
-function storedPayload(row: StoredRow): HashableEvent {
+function storedPayload(row: StoredRow): EventPayload {
   return {
     metric: row.metric,
     customerRef: row.customer_ref,

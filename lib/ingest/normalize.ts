@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
+import { daysInMonth, utcMs } from "@/lib/time/calendar";
 
 export const MAX_QUANTITY_DECIMALS = 6;
 // numeric(38, 6): at most 32 digits before the decimal point.
@@ -64,9 +65,7 @@ export function parseRfc3339(raw: string): number | null {
   const mi = digitsAt(raw, 14, 2);
   const s = digitsAt(raw, 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const monthDays = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
-  if (d > monthDays) return null;
+  if (d > daysInMonth(y, mo - 1)) return null;
   let i = 19;
   let ms = 0;
   if (raw[i] === ".") {
@@ -88,14 +87,8 @@ export function parseRfc3339(raw: string): number | null {
   } else {
     return null;
   }
-  // Date.UTC reads years 0–99 as 1900–1999: count those from 400 years on (a whole cycle of
-  // 146,097 days) and step back.
-  const utc =
-    y < 100 ? Date.UTC(y + 400, mo - 1, d, h, mi, s, ms) - FOUR_CENTURIES_MS : Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return utc - offsetMin * 60_000;
+  return utcMs(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
 }
-
-const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
 /** JSON with object keys sorted at every level, so equal payloads compare (and hash) equal. */
 export function canonicalJson(value: unknown): string {
@@ -116,7 +109,8 @@ function sha256(parts: string[]): string {
   return oneShot ? oneShot("sha256", text, "base64url") : crypto.createHash("sha256").update(text).digest("base64url");
 }
 
-export interface HashableEvent {
+/** What an event says, normalized: every field but its key and `source`. */
+export interface EventPayload {
   metric: string;
   customerRef: string;
   quantity: string;
@@ -129,7 +123,7 @@ export interface HashableEvent {
  * Same idempotency key + different payload = conflict. The payload is every field but the
  * key and `source` (transport metadata), normalized: quantity, time in ms, canonical meta.
  */
-export function samePayload(a: HashableEvent, b: HashableEvent): boolean {
+export function samePayload(a: EventPayload, b: EventPayload): boolean {
   return (
     a.metric === b.metric &&
     a.customerRef === b.customerRef &&
@@ -141,7 +135,7 @@ export function samePayload(a: HashableEvent, b: HashableEvent): boolean {
 }
 
 /** API.md: the key derived from tenant, metric, customerRef, resourceId, ts (ms) and quantity. */
-export function deriveIdempotencyKey(tenantId: string, e: Omit<HashableEvent, "metaJson">): string {
+export function deriveIdempotencyKey(tenantId: string, e: Omit<EventPayload, "metaJson">): string {
   return `drv_${sha256([tenantId, e.metric, e.customerRef, e.resourceId ?? "", String(e.tsMs), e.quantity])}`;
 }
 

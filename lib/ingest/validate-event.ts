@@ -1,5 +1,5 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
-import { canonicalJson, deriveIdempotencyKey, type HashableEvent, normalizeQuantity, parseRfc3339 } from "./normalize";
+import { canonicalJson, deriveIdempotencyKey, type EventPayload, normalizeQuantity, parseRfc3339 } from "./normalize";
 
 export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -18,7 +18,7 @@ const ALLOWED_FIELDS = new Set([
   "tenantId",
 ]);
 
-export interface ValidEvent extends HashableEvent {
+export interface ValidEvent extends EventPayload {
   index: number;
   idempotencyKey: string;
   source: string | null;

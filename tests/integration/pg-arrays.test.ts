@@ -33,4 +33,16 @@ describe("pg array literals", () => {
       { n: "1790000000000", b: true },
     ]);
   });
+
+  it("encodes NULLs in integer and boolean arrays", async () => {
+    const r = await clientOf().query<{ n: string | null; b: boolean | null }>(
+      "SELECT u.n::text AS n, u.b FROM unnest($1::bigint[], $2::bool[]) WITH ORDINALITY AS u(n, b, i) ORDER BY i",
+      [scalarArray([null, 5, null]), scalarArray([true, null, false])],
+    );
+    expect(r.rows).toEqual([
+      { n: null, b: true },
+      { n: "5", b: null },
+      { n: null, b: false },
+    ]);
+  });
 });
