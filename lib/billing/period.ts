@@ -7,7 +7,7 @@
 // for every (customer, event-time) it meets, and under Next.js every `new Date` goes
 // through a tracking wrapper that made Date-based periods a measurable share of ingest CPU.
 
-import { daysInMonth } from "@/lib/time/calendar";
+import { daysInMonth, utcMs } from "@/lib/time/calendar";
 
 export interface BillingPeriod {
   start: Date;
@@ -66,7 +66,7 @@ function anchorParts(anchorMs: number | null): AnchorParts {
 function anchoredIn(year: number, month: number, a: AnchorParts): number {
   const y = year + Math.floor(month / 12);
   const m = ((month % 12) + 12) % 12;
-  return Date.UTC(y, m, Math.min(a.day, daysInMonth(y, m))) + a.timeMs;
+  return utcMs(y, m, Math.min(a.day, daysInMonth(y, m))) + a.timeMs;
 }
 
 /** The billing period that contains the instant `tsMs`, for an anchor in epoch ms (null: calendar month). */

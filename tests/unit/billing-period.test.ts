@@ -110,4 +110,17 @@ describe("periodForMs", () => {
     expect(periodForMs(Date.UTC(2100, 1, 28, 12), anchor).startMs).toBe(Date.UTC(2100, 1, 28, 6));
     expect(periodForMs(Date.UTC(2000, 1, 29, 12), anchor).startMs).toBe(Date.UTC(2000, 1, 29, 6));
   });
+
+  it("puts an instant of the years 0–99 in that year's period, not in 1900–1999", () => {
+    const ts = Date.parse("0050-03-10T12:00:00Z");
+    expect(periodForMs(ts, null)).toEqual({
+      startMs: Date.parse("0050-03-01T00:00:00Z"),
+      endMs: Date.parse("0050-04-01T00:00:00Z"),
+    });
+    const anchor = Date.parse("2026-01-15T08:00:00Z");
+    expect(periodForMs(Date.parse("0099-12-20T00:00:00Z"), anchor)).toEqual({
+      startMs: Date.parse("0099-12-15T08:00:00Z"),
+      endMs: Date.parse("0100-01-15T08:00:00Z"),
+    });
+  });
 });
