@@ -6,7 +6,7 @@ import { requestIdFor } from "@/lib/api/run-route";
 // next-auth's routes) and passes it on to the route, which then logs and returns the same id.
 // It skips the hot paths: running it there cost 1.2 ms of CPU per request (bench/ingest.ts),
 // half of Next's own per-request overhead. Those routes answer the methods they do not serve
-// themselves (lib/api/other-methods.ts).
+// themselves (lib/api/pages-route.ts).
 export function proxy(req: NextRequest): NextResponse {
   const requestId = requestIdFor(req);
   const headers = new Headers(req.headers);

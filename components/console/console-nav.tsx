@@ -11,7 +11,8 @@ const LINKS = [
 ] as const;
 
 export function ConsoleNav() {
-  const pathname = usePathname();
+  // Typed nullable once pages/ exists (Pages Router compatibility); under app/ it is always set.
+  const pathname = usePathname() ?? "";
   return (
     <nav aria-label="Console" className="flex gap-1 overflow-x-auto md:flex-col">
       {LINKS.map((l) => {

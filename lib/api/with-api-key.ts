@@ -1,4 +1,3 @@
-import "server-only";
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 import { takeToken } from "./rate-limit";

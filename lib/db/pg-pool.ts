@@ -16,6 +16,12 @@ export function getPgPool(): pg.Pool {
       // must not change result type"); retiring connections after a while bounds how long.
       // Restarting the app after migrating avoids it entirely.
       maxLifetimeSeconds: Number(process.env.DB_CONN_LIFETIME_SECONDS ?? 300),
+      // pg closes a connection after 10 s idle by default. A server that paused for longer
+      // then opened connections under its next burst (authentication, a new backend, every
+      // prepared statement parsed again), and the requests queued behind them: 50–110 ms
+      // each for the first ~100 single-event ingests after a 25 s pause (bench/ingest.ts).
+      // Idle connections cost Postgres little; keep them until they retire.
+      idleTimeoutMillis: Number(process.env.DB_IDLE_TIMEOUT_MS ?? 300_000),
     });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});

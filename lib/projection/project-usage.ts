@@ -1,4 +1,3 @@
-import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";

@@ -1,4 +1,3 @@
-import "server-only";
 import type { BillingPeriod } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatMicros, toMicros } from "@/lib/ingest/micros";

@@ -1,4 +1,3 @@
-import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS, periodForMs } from "@/lib/billing/period";
 import { toEpochMsText } from "@/lib/db/epoch-ms";

@@ -27,7 +27,7 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
   expect(wrongMethod.status()).toBe(405);
   expect(requestId(wrongMethod)).toMatch(/^req_/);
 
-  // The hot routes answer other methods themselves (lib/api/other-methods.ts), with an id too.
+  // The hot routes (pages/api, lib/api/pages-route.ts) answer other methods themselves, with an id too.
   for (const [method, path, allow] of [
     ["GET", "/api/v1/events/ingest", "POST, OPTIONS"],
     ["DELETE", "/api/v1/usage/current", "GET, HEAD, OPTIONS"],

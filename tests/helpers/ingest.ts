@@ -1,9 +1,9 @@
-import { POST as ingestRoute } from "@/app/api/v1/events/ingest/route";
 import { db } from "@/lib/db/client";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { formatDecimal } from "@/lib/ingest/normalize";
 import { verifyCounters } from "@/lib/usage/verify-counters";
+import { POST as ingestRoute } from "@/pages/api/v1/events/ingest";
 import { callRoute } from "./route";
 
 export function postIngest(key: string, body: unknown, headers?: Record<string, string>) {

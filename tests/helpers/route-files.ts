@@ -8,21 +8,21 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface RouteFile {
-  /** e.g. app/api/v1/meters/[metric]/route.ts */
+  /** e.g. app/api/v1/meters/[metric]/route.ts, or pages/api/v1/events/ingest.ts */
   file: string;
-  /** e.g. @/app/api/v1/meters/[metric]/route */
+  /** e.g. @/app/api/v1/meters/[metric]/route, or @/pages/api/v1/events/ingest */
   module: string;
   /** OpenAPI template, e.g. /api/v1/meters/{metric} */
   template: string;
   methods: Method[];
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, isRoute: (name: string) => boolean): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...walk(full));
-    else if (name === "route.ts" || name === "route.tsx") out.push(full);
+    if (statSync(full).isDirectory()) out.push(...walk(full, isRoute));
+    else if (isRoute(name)) out.push(full);
   }
   return out;
 }
@@ -34,8 +34,20 @@ function walk(dir: string): string[] {
  */
 export const FALLBACK_ROUTE = "app/api/v1/[...path]/route.ts";
 
-export function routeFiles(under: string): RouteFile[] {
-  return walk(path.join(ROOT, under))
+/**
+ * The route files serving `/api/v1`: App Router `route.ts` files under app/api/v1, and the
+ * hot routes served from pages/api/v1 (lib/api/pages-route.ts), whose named exports are
+ * App Router handlers too.
+ */
+export function apiV1RouteFiles(): RouteFile[] {
+  return [
+    ...routeFiles(walk(path.join(ROOT, "app/api/v1"), (name) => /^route\.tsx?$/.test(name))),
+    ...routeFiles(walk(path.join(ROOT, "pages/api/v1"), (name) => /\.tsx?$/.test(name))),
+  ].sort((a, b) => a.file.localeCompare(b.file));
+}
+
+function routeFiles(files: string[]): RouteFile[] {
+  return files
     .filter((full) => path.relative(ROOT, full).split(path.sep).join("/") !== FALLBACK_ROUTE)
     .map((full) => {
       const file = path.relative(ROOT, full).split(path.sep).join("/");
@@ -43,13 +55,12 @@ export function routeFiles(under: string): RouteFile[] {
       const methods = METHODS.filter((m) =>
         new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b`).test(source),
       );
-      const dir = path.posix.dirname(file);
-      const template = `/${dir.replace(/^app\//, "")}`
+      const route = file.startsWith("pages/") ? file.replace(/\.tsx?$/, "") : path.posix.dirname(file);
+      const template = `/${route.replace(/^(app|pages)\//, "")}`
         .split("/")
         .filter((seg) => !/^\(.*\)$/.test(seg))
         .map((seg) => seg.replace(/^\[(\.\.\.)?(.+)\]$/, "{$2}"))
         .join("/");
       return { file, module: `@/${file.replace(/\.tsx?$/, "")}`, template, methods };
-    })
-    .sort((a, b) => a.file.localeCompare(b.file));
+    });
 }

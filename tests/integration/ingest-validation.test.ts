@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { POST } from "@/app/api/v1/events/ingest/route";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
+import { POST } from "@/pages/api/v1/events/ingest";
 import { counterValue, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";

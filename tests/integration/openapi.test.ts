@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GET as openapiRoute } from "@/app/api/openapi.json/route";
 import type { JsonSchema, OpenApiDocument } from "@/lib/openapi/build-openapi-document";
 import { callRoute } from "../helpers/route";
-import { routeFiles } from "../helpers/route-files";
+import { apiV1RouteFiles } from "../helpers/route-files";
 
 async function fetchDocument(): Promise<OpenApiDocument> {
   const res = await callRoute(async (req: Request) => openapiRoute(req), { path: "/api/openapi.json" });
@@ -41,9 +41,9 @@ describe("GET /api/openapi.json", () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKeyHeader", "bearerAuth"]);
   });
 
-  it("describes every method of every app/api/v1 route file, and nothing that does not exist", async () => {
+  it("describes every method of every /api/v1 route file, and nothing that does not exist", async () => {
     const doc = await fetchDocument();
-    const onDisk = routeFiles("app/api/v1").flatMap((r) => r.methods.map((m) => `${m.toLowerCase()} ${r.template}`));
+    const onDisk = apiV1RouteFiles().flatMap((r) => r.methods.map((m) => `${m.toLowerCase()} ${r.template}`));
     const documented = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith("/api/v1/"))
       .flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));

@@ -29,4 +29,14 @@ describe("the hot-path Postgres pool", () => {
       await first.end();
     }
   });
+
+  it("keeps an idle connection until it retires, instead of pg's 10 s", async () => {
+    const pool = getPgPool();
+    expect((pool as unknown as { options: { idleTimeoutMillis: number } }).options.idleTimeoutMillis).toBe(300_000);
+    // The same backend answers after a pause: no new connection, no statement prepared again.
+    const pidOf = async () => (await pool.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    const before = await pidOf();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await pidOf()).toBe(before);
+  });
 });

@@ -7,10 +7,10 @@ import { GET as customerGet, PATCH as customerPatch } from "@/app/api/v1/custome
 import { GET as eventsGet } from "@/app/api/v1/events/route";
 import { PATCH as meterPatch } from "@/app/api/v1/meters/[metric]/route";
 import { POST as metersPost } from "@/app/api/v1/meters/route";
-import { GET as usageCurrent } from "@/app/api/v1/usage/current/route";
 import { GET as usageHistory } from "@/app/api/v1/usage/history/route";
-import { POST as projection } from "@/app/api/v1/usage/projection/route";
 import { findUnstorable } from "@/lib/api/request";
+import { GET as usageCurrent } from "@/pages/api/v1/usage/current";
+import { POST as projection } from "@/pages/api/v1/usage/projection";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 

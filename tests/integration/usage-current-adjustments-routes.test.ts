@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
-import { GET as usageGet } from "@/app/api/v1/usage/current/route";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
+import { GET as usageGet } from "@/pages/api/v1/usage/current";
 import { isoNow, postIngest } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { POST as createPriceRoute } from "@/app/api/v1/prices/route";
-import { POST as projectionRoute } from "@/app/api/v1/usage/projection/route";
 import { periodFor } from "@/lib/billing/period";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
@@ -9,6 +8,7 @@ import { ZUsageProjection } from "@/lib/openapi/operations/projection";
 import { calculatePrice } from "@/lib/pricing/calculate-price";
 import { ZPriceDefinition } from "@/lib/pricing/price-schema";
 import { projectUsage } from "@/lib/projection/project-usage";
+import { POST as projectionRoute } from "@/pages/api/v1/usage/projection";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { otherMethods } from "@/lib/api/other-methods";
+import { servePagesRoute } from "@/lib/api/pages-route";
 import { parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 
-export const dynamic = "force-dynamic";
+// A Pages Router API route for speed (lib/api/pages-route.ts); the handler is an App Router one.
+export const config = { api: { bodyParser: false } };
 
 const ZCurrentUsageQuery = z.object({
   customerRef: z.string({ error: "required" }).min(1, "required").max(255, "at most 255 characters"),
@@ -19,4 +20,4 @@ export const GET = withApiKey(
   { scope: "usage:read" },
 );
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
+export default servePagesRoute({ GET });

@@ -1,10 +1,11 @@
-import { otherMethods } from "@/lib/api/other-methods";
+import { servePagesRoute } from "@/lib/api/pages-route";
 import { readJson } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { parseIngestRequest } from "@/lib/ingest/parse-ingest-request";
 
-export const dynamic = "force-dynamic";
+// A Pages Router API route for speed (lib/api/pages-route.ts); the handler is an App Router one.
+export const config = { api: { bodyParser: false } };
 
 export const POST = withApiKey(
   async ({ req, tenantId, requestId }) => {
@@ -22,4 +23,4 @@ export const POST = withApiKey(
   { scope: "events:write" },
 );
 
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
+export default servePagesRoute({ POST });

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { otherMethods } from "@/lib/api/other-methods";
+import { servePagesRoute } from "@/lib/api/pages-route";
 import { assertOwnTenant, parseBody } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { projectUsage } from "@/lib/projection/project-usage";
 
-export const dynamic = "force-dynamic";
+// A Pages Router API route for speed (lib/api/pages-route.ts); the handler is an App Router one.
+export const config = { api: { bodyParser: false } };
 
 const ZProjectionBody = z.strictObject({
   customerRef: z.string({ error: "required" }).min(1, "required").max(255, "at most 255 characters"),
@@ -20,4 +21,4 @@ export const POST = withApiKey(
   { scope: "usage:read" },
 );
 
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");
+export default servePagesRoute({ POST });

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { DEFAULT_BODY_LIMIT } from "./request";
+import { requestIdFor } from "./run-route";
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type Method = (typeof METHODS)[number];
+/** A route handler as the App Router calls it; pages/api routes have no dynamic segments. */
+type WebHandler = (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response>;
+const NO_PARAMS = { params: Promise.resolve({}) };
+
+/**
+ * Serves route handlers written for the App Router (a web `Request` in, a `Response` out)
+ * as a Pages Router API route. The three hot routes (ingest, usage/current, projection) live
+ * in pages/api for this reason alone: Next runs an App Router handler through about 1 ms more
+ * CPU per request (async-storage snapshots, web streams, tracing) than a Pages API route, and
+ * at 200 req/s on one server thread that is the difference between queueing and not
+ * (docs/architecture-decisions.md). The handlers themselves, their wrappers (withApiKey:
+ * auth, request id, errors, logging) and their tests are the same as for every other route.
+ *
+ * The page file must also export `config = { api: { bodyParser: false } }` (a literal: Next
+ * reads it statically) so the body reaches the handler unparsed, with our own 1 MiB limit
+ * and error shapes.
+ */
+export function servePagesRoute(
+  handlers: Partial<Record<Method, WebHandler>>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  // As in the App Router: a GET handler serves HEAD, and OPTIONS is answered with `Allow`.
+  const serving: Partial<Record<string, WebHandler>> = { ...handlers };
+  if (handlers.GET) serving.HEAD ??= handlers.GET;
+  const allow = METHODS.filter((m) => m === "OPTIONS" || serving[m]).join(", ");
+  // Every response has an x-request-id (API.md), the 405 and the OPTIONS answer too.
+  const answer = (status: number) => async (req: Request) =>
+    new Response(null, { status, headers: { allow, "x-request-id": requestIdFor(req) } });
+  const options = serving.OPTIONS ?? answer(204);
+  const refused = answer(405);
+  return async (req, res) => {
+    const method = req.method ?? "GET";
+    const handler = serving[method] ?? (method === "OPTIONS" ? options : refused);
+    let request: Request;
+    try {
+      request = await toWebRequest(req, method);
+    } catch {
+      // The client went away while sending its body: nobody to answer.
+      res.destroy();
+      return;
+    }
+    await sendWebResponse(res, await handler(request, NO_PARAMS));
+  };
+}
+
+async function toWebRequest(req: IncomingMessage, method: string): Promise<Request> {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  return new Request(url, {
+    method,
+    headers,
+    body: (await readCapped(req, DEFAULT_BODY_LIMIT)) as Uint8Array<ArrayBuffer>,
+  });
+}
+
+/**
+ * The body, or its first `max + 1` bytes when it is longer: the handler's own reader
+ * (readBodyText) then refuses it with a 413, as it refuses a declared content-length over
+ * the limit before any byte is read here. The unread rest is drained by Node after the answer.
+ */
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err?: Error) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", finish);
+      req.off("close", onClose);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > max) {
+        req.pause();
+        finish();
+      }
+    };
+    const onEnd = () => finish();
+    const onClose = () => finish(new Error("request closed before its body ended"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", finish);
+    req.on("close", onClose);
+  });
+}
+
+async function sendWebResponse(res: ServerResponse, out: Response): Promise<void> {
+  res.statusCode = out.status;
+  for (const [name, value] of out.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  const cookies = out.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  res.end(out.body === null ? undefined : Buffer.from(await out.arrayBuffer()));
+}
