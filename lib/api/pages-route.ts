@@ -14,7 +14,7 @@ const NO_PARAMS = { params: Promise.resolve({}) };
  * in pages/api for this reason alone: Next runs an App Router handler through about 1 ms more
  * CPU per request (async-storage snapshots, web streams, tracing) than a Pages API route, and
  * at 200 req/s on one server thread that is the difference between queueing and not
- * (docs/architecture-decisions.md). The handlers themselves, their wrappers (withApiKey:
+ * (docs/ingest.md, "Session 4"). The handlers themselves, their wrappers (withApiKey:
  * auth, request id, errors, logging) and their tests are the same as for every other route.
  *
  * The page file must also export `config = { api: { bodyParser: false } }` (a literal: Next
