@@ -16,3 +16,6 @@ export const ZTenantIdField = z
   .string()
   .optional()
   .meta({ description: "Optional; if present it must be the API key's tenant, else 403." });
+
+/** A required customerRef in a usage request's query or body (usage/current, usage/projection). */
+export const ZCustomerRefInput = z.string({ error: "required" }).min(1, "required").max(255, "at most 255 characters");

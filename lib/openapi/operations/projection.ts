@@ -3,7 +3,7 @@ import { ZDecimalString, ZTenantIdField } from "@/lib/api/schemas";
 import { ZCustomerRef, ZPeriod } from "@/lib/customers/schemas";
 import type { ApiOperation } from "../registry";
 
-// Mirrors the route's body schema (app/api/v1/usage/projection) and UsageProjection
+// Mirrors the route's body schema (pages/api/v1/usage/projection.ts) and UsageProjection
 // (lib/projection/project-usage.ts).
 export const ZProjectionRequest = z.strictObject({ customerRef: ZCustomerRef, tenantId: ZTenantIdField });
 

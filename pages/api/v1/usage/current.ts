@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { servePagesRoute } from "@/lib/api/pages-route";
 import { parseQuery } from "@/lib/api/request";
+import { ZCustomerRefInput, ZTenantIdField } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 
 // A Pages Router API route for speed (lib/api/pages-route.ts); the handler is an App Router one.
 export const config = { api: { bodyParser: false } };
 
-const ZCurrentUsageQuery = z.object({
-  customerRef: z.string({ error: "required" }).min(1, "required").max(255, "at most 255 characters"),
-  tenantId: z.string().optional(),
-});
+const ZCurrentUsageQuery = z.object({ customerRef: ZCustomerRefInput, tenantId: ZTenantIdField });
 
 export const GET = withApiKey(
   async ({ req, tenantId }) => {
