@@ -1,5 +1,24 @@
 import { currencyExponent } from "./currencies";
-import { Decimal, type DecimalInput, decimalString, toDecimal } from "./decimal";
+import {
+  add,
+  cmp,
+  divToInteger,
+  type Fixed,
+  type FixedInput,
+  fixed,
+  formatFixed,
+  isNegative,
+  isZero,
+  max,
+  min,
+  mul,
+  parseFixed,
+  roundHalfUp,
+  sub,
+  toFixed,
+  toSafeInteger,
+  ZERO,
+} from "./fixed";
 import type { PriceDefinition, PriceTier } from "./price-schema";
 
 // Prices the quantity of one invoice line exactly as Stripe invoices it.
@@ -61,64 +80,68 @@ export class PricingError extends Error {
   }
 }
 
-const ZERO = new Decimal(0);
-const MINOR_TO_MAJOR = { 0: new Decimal(1), 2: new Decimal("0.01"), 3: new Decimal("0.001") } as const;
-
-function dec(value: string | null): Decimal {
-  return value === null ? ZERO : new Decimal(value);
+function dec(value: string | null): Fixed {
+  return value === null ? ZERO : parseFixed(value);
 }
 
 /** "1234.5" minor units of usd -> "12.345 USD"; digits are never lost to a float. */
-export function formatMinorUnits(minor: Decimal, currency: string): string {
+export function formatMinorUnits(minor: FixedInput, currency: string): string {
   const exp = currencyExponent(currency);
-  // Multiplying by 10^-exp is exact and far cheaper than a 120-digit division.
-  const major = minor.mul(MINOR_TO_MAJOR[exp]);
-  const fixed = major.decimalPlaces() < exp ? major.toFixed(exp) : major.toFixed();
-  return `${fixed} ${currency.toUpperCase()}`;
+  const m = toFixed(minor);
+  // Moving the decimal point is exact: minor × 10^-exp.
+  return `${formatFixed({ units: m.units, scale: m.scale + exp }, exp)} ${currency.toUpperCase()}`;
 }
 
 function entry(
   currency: string,
   tier: number | null,
-  from: Decimal,
-  upTo: Decimal | null,
-  quantity: Decimal,
-  unit: Decimal,
-  flat: Decimal,
-): PriceBreakdownEntry {
-  const amount = quantity.mul(unit).add(flat);
+  from: Fixed,
+  upTo: Fixed | null,
+  quantity: Fixed,
+  unit: Fixed,
+  flat: Fixed,
+): { entry: PriceBreakdownEntry; amount: Fixed } {
+  const amount = add(mul(quantity, unit), flat);
+  const fromText = formatFixed(from);
+  const upToText = upTo === null ? null : formatFixed(upTo);
+  const quantityText = formatFixed(quantity);
   const range =
     tier === null
       ? ""
-      : upTo === null
-        ? `Tier ${tier} (over ${from.toFixed()}): `
-        : `Tier ${tier} (${from.toFixed()}–${upTo.toFixed()}]: `;
-  const flatPart = flat.isZero() ? "" : ` + ${formatMinorUnits(flat, currency)} flat`;
+      : upToText === null
+        ? `Tier ${tier} (over ${fromText}): `
+        : `Tier ${tier} (${fromText}–${upToText}]: `;
+  const flatPart = isZero(flat) ? "" : ` + ${formatMinorUnits(flat, currency)} flat`;
   return {
-    tier,
-    from: decimalString(from),
-    upTo: upTo === null ? null : decimalString(upTo),
-    quantity: decimalString(quantity),
-    unitAmountDecimal: decimalString(unit),
-    flatAmountDecimal: decimalString(flat),
-    amountDecimal: decimalString(amount),
-    label: `${range}${decimalString(quantity)} × ${formatMinorUnits(unit, currency)}${flatPart} = ${formatMinorUnits(amount, currency)}`,
+    amount,
+    entry: {
+      tier,
+      from: fromText,
+      upTo: upToText,
+      quantity: quantityText,
+      unitAmountDecimal: formatFixed(unit),
+      flatAmountDecimal: formatFixed(flat),
+      amountDecimal: formatFixed(amount),
+      label: `${range}${quantityText} × ${formatMinorUnits(unit, currency)}${flatPart} = ${formatMinorUnits(amount, currency)}`,
+    },
   };
 }
 
-function upperBound(t: PriceTier): Decimal | null {
-  return t.up_to === "inf" ? null : new Decimal(t.up_to);
+type Priced = ReturnType<typeof entry>;
+
+function upperBound(t: PriceTier): Fixed | null {
+  return t.up_to === "inf" ? null : fixed(t.up_to);
 }
 
-function graduated(def: PriceDefinition, tiers: PriceTier[], q: Decimal): PriceBreakdownEntry[] {
-  const out: PriceBreakdownEntry[] = [];
+function graduated(def: PriceDefinition, tiers: PriceTier[], q: Fixed): Priced[] {
+  const out: Priced[] = [];
   let lower = ZERO;
   for (let i = 0; i < tiers.length; i++) {
     // A later tier is reached only by usage beyond the previous bound.
-    if (i > 0 && q.lte(lower)) break;
+    if (i > 0 && cmp(q, lower) <= 0) break;
     const upper = upperBound(tiers[i]);
-    const top = upper === null ? q : Decimal.min(q, upper);
-    const units = Decimal.max(top.sub(lower), ZERO);
+    const top = upper === null ? q : min(q, upper);
+    const units = max(sub(top, lower), ZERO);
     out.push(
       entry(
         def.currency,
@@ -136,11 +159,11 @@ function graduated(def: PriceDefinition, tiers: PriceTier[], q: Decimal): PriceB
   return out;
 }
 
-function volume(def: PriceDefinition, tiers: PriceTier[], q: Decimal): PriceBreakdownEntry[] {
+function volume(def: PriceDefinition, tiers: PriceTier[], q: Fixed): Priced[] {
   let lower = ZERO;
   for (let i = 0; i < tiers.length; i++) {
     const upper = upperBound(tiers[i]);
-    if (upper === null || q.lte(upper)) {
+    if (upper === null || cmp(q, upper) <= 0) {
       return [
         entry(
           def.currency,
@@ -160,40 +183,43 @@ function volume(def: PriceDefinition, tiers: PriceTier[], q: Decimal): PriceBrea
 }
 
 /** Applies transform_quantity: whole packages, rounded up or down as the price says. */
-export function billableQuantity(def: PriceDefinition, quantity: Decimal): Decimal {
+export function billableQuantity(def: PriceDefinition, quantity: Fixed): Fixed {
   const t = def.transform_quantity;
-  if (!t) return quantity;
-  const packages = quantity.div(t.divide_by);
-  return t.round === "up" ? packages.ceil() : packages.floor();
+  return t ? divToInteger(quantity, fixed(t.divide_by), t.round) : quantity;
 }
 
 /** The amount Stripe would invoice for `quantity` units of a price, with its breakdown. */
-export function calculatePrice(def: PriceDefinition, quantityInput: DecimalInput): PriceCalculation {
-  const quantity = toDecimal(quantityInput);
-  if (!quantity.isFinite() || quantity.isNegative()) {
+export function calculatePrice(def: PriceDefinition, quantityInput: FixedInput): PriceCalculation {
+  let quantity: Fixed;
+  try {
+    quantity = toFixed(quantityInput);
+  } catch (err) {
+    // "Infinity", "NaN", "1e" (a float passed as a number stays a TypeError: a caller bug).
+    if (err instanceof TypeError) throw err;
     throw new PricingError("quantity must be a finite decimal ≥ 0");
   }
-  let breakdown: PriceBreakdownEntry[];
+  if (isNegative(quantity)) throw new PricingError("quantity must be a finite decimal ≥ 0");
+  let priced: Priced[];
   let billable = quantity;
   if (def.billing_scheme === "per_unit") {
     billable = billableQuantity(def, quantity);
-    breakdown = [entry(def.currency, null, ZERO, null, billable, dec(def.unit_amount_decimal), ZERO)];
+    priced = [entry(def.currency, null, ZERO, null, billable, dec(def.unit_amount_decimal), ZERO)];
   } else if (def.tiers_mode === "graduated") {
-    breakdown = graduated(def, def.tiers ?? [], quantity);
+    priced = graduated(def, def.tiers ?? [], quantity);
   } else {
-    breakdown = volume(def, def.tiers ?? [], quantity);
+    priced = volume(def, def.tiers ?? [], quantity);
   }
-  const exact = breakdown.reduce((sum, e) => sum.add(e.amountDecimal), ZERO);
-  const rounded = exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
-  if (rounded.gt(Number.MAX_SAFE_INTEGER)) {
+  const exact = priced.reduce((sum, p) => add(sum, p.amount), ZERO);
+  const amount = toSafeInteger(roundHalfUp(exact, 0));
+  if (amount === null) {
     throw new PricingError("amount exceeds the largest integer amount that can be represented exactly");
   }
   return {
     currency: def.currency,
-    quantity: decimalString(quantity),
-    billableQuantity: decimalString(billable),
-    amountDecimal: decimalString(exact),
-    amount: rounded.toNumber(),
-    breakdown,
+    quantity: formatFixed(quantity),
+    billableQuantity: formatFixed(billable),
+    amountDecimal: formatFixed(exact),
+    amount,
+    breakdown: priced.map((p) => p.entry),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Decimal, decimalString } from "./decimal";
+import { formatFixed, isInteger, parseFixed, toSafeInteger } from "./fixed";
 
 // The price fields use Stripe's own names and rules (https://docs.stripe.com/api/prices/create)
 // so a price imported from Stripe and one defined here are the same object. Validation
@@ -21,7 +21,7 @@ const ZAmountDecimal = z
   .string()
   .regex(/^\d{1,20}(\.\d{1,12})?$/, "must be a non-negative decimal string with at most 12 decimal places");
 
-const ZFlatAmountDecimal = ZAmountDecimal.refine((s) => new Decimal(s).isInteger(), {
+const ZFlatAmountDecimal = ZAmountDecimal.refine((s) => isInteger(parseFixed(s)), {
   // Stripe: flat_amount_decimal "accepts a decimal value representing an integer in the minor units".
   message: "must represent an integer amount in minor units",
 });
@@ -144,7 +144,7 @@ export interface PriceDefinition {
 
 function amountString(int: number | null | undefined, dec: string | null | undefined): string | null {
   if (isSet(int)) return String(int);
-  if (isSet(dec)) return decimalString(new Decimal(dec!));
+  if (isSet(dec)) return formatFixed(parseFixed(dec!));
   return null;
 }
 
@@ -183,8 +183,7 @@ export function normalizePriceFields(p: RawFields): PriceDefinition {
 /** Integer form of a decimal amount when it has no fraction, as Stripe fills `unit_amount`. */
 export function integerAmount(dec: string | null): number | null {
   if (dec === null) return null;
-  const d = new Decimal(dec);
-  return d.isInteger() && d.lte(Number.MAX_SAFE_INTEGER) ? d.toNumber() : null;
+  return toSafeInteger(parseFixed(dec));
 }
 
 /** The price's fields as Stripe shows them: both the integer and the decimal form. */

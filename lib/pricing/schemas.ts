@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZTenantIdField } from "@/lib/api/schemas";
 import type { Price as PriceRow } from "@/lib/generated/prisma/client";
 import { ZMetric } from "@/lib/meters/schemas";
-import { Decimal, decimalString } from "./decimal";
+import { formatFixed, parseFixed } from "./fixed";
 import {
   checkPriceFields,
   normalizePriceFields,
@@ -83,7 +83,7 @@ export function rowToDefinition(row: PriceColumns): PriceDefinition {
     currency: row.currency,
     billing_scheme: row.billingScheme === "tiered" ? "tiered" : "per_unit",
     unit_amount_decimal:
-      row.unitAmountDecimal === null ? null : decimalString(new Decimal(row.unitAmountDecimal.toString())),
+      row.unitAmountDecimal === null ? null : formatFixed(parseFixed(row.unitAmountDecimal.toString())),
     tiers_mode: row.tiersMode === "graduated" || row.tiersMode === "volume" ? row.tiersMode : null,
     tiers: ZStoredTiers.parse(row.tiers ?? null) as PriceTier[] | null,
     transform_quantity: ZStoredTransform.parse(row.transformQuantity ?? null),

@@ -1,11 +1,5 @@
 import type { BillingPeriod } from "@/lib/billing/period";
-import { Decimal as ExactDecimal } from "@/lib/pricing/decimal";
-
-// A forecast is an estimate: 28 significant digits are plenty, and divisions at the
-// billing-exact 120 digits would cost more than the rest of the projection.
-const Decimal = ExactDecimal.clone({ precision: 28 });
-type Decimal = InstanceType<typeof ExactDecimal>;
-const decimalString = (d: Decimal) => d.toFixed();
+import { add, cmp, divRound, type Fixed, fixed, formatFixed, isNegative, max, mul, ZERO } from "@/lib/pricing/fixed";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const TRAILING_DAYS = 7;
@@ -29,11 +23,24 @@ export type Forecast =
   | { method: "current_value"; description: string };
 
 export interface ForecastResult {
-  projectedQuantity: Decimal;
+  projectedQuantity: Fixed;
   forecast: Forecast;
 }
 
 const RATE_DP = 6;
+const DAY = fixed(DAY_MS);
+
+/** A rate as the exact fraction quantity ÷ ms (0 when no time has elapsed). */
+interface Rate {
+  quantity: Fixed;
+  ms: number;
+}
+const rate = (quantity: Fixed, ms: number): Rate =>
+  ms > 0 ? { quantity: max(quantity, ZERO), ms } : { quantity: ZERO, ms: 1 };
+/** a.quantity/a.ms > b.quantity/b.ms, compared exactly (both ms > 0). */
+const faster = (a: Rate, b: Rate) => cmp(mul(a.quantity, fixed(b.ms)), mul(b.quantity, fixed(a.ms))) > 0;
+/** The rate per day, rounded to 6 places, for display. */
+const perDayText = (r: Rate) => formatFixed(divRound(mul(r.quantity, DAY), fixed(r.ms), RATE_DP));
 
 /**
  * End-of-period quantity for one metric. Sums and counts grow with time, so they are
@@ -45,16 +52,15 @@ const RATE_DP = 6;
  */
 export function forecastQuantity(opts: {
   aggregation: string;
-  value: Decimal;
+  value: Fixed;
   /** Usage (sum of quantities, or event count for count meters) in the trailing window. */
-  trailingQuantity: Decimal;
+  trailingQuantity: Fixed;
   period: BillingPeriod;
   now: Date;
   /** Precomputed by forecastClock(period, now); pass it when forecasting many metrics. */
   clock?: ForecastClock;
 }): ForecastResult {
-  const { value } = opts;
-  const floor = Decimal.max(value, 0);
+  const floor = isNegative(opts.value) ? ZERO : opts.value;
   if (opts.aggregation !== "sum" && opts.aggregation !== "count") {
     return {
       projectedQuantity: floor,
@@ -65,27 +71,27 @@ export function forecastQuantity(opts: {
     };
   }
   const clock = opts.clock ?? forecastClock(opts.period, opts.now);
-  // Rates per day: usage × 1 day ÷ the time it took (0 before any time has elapsed).
-  const perDay = (q: Decimal, ms: number) => (ms > 0 ? Decimal.max(q, 0).mul(DAY_MS).div(ms) : new Decimal(0));
-  const linear = perDay(value, clock.elapsedMs);
-  const trailing = perDay(opts.trailingQuantity, clock.windowMs);
-  const useTrailing = trailing.gt(linear);
-  const rate = useTrailing ? trailing : linear;
-  let projected = floor.add(rate.mul(clock.remainingMs).div(DAY_MS));
-  // Counts are whole events; other quantities keep the ledger's 6 decimals.
-  projected = projected.toDecimalPlaces(opts.aggregation === "count" ? 0 : 6, Decimal.ROUND_HALF_UP);
-  projected = Decimal.max(projected, floor);
+  // Rates: usage ÷ the time it took (0 before any time has elapsed), kept as exact fractions
+  // so the comparison and the projection are exact; only the displayed rates are rounded.
+  const linear = rate(floor, clock.elapsedMs);
+  const trailing = rate(opts.trailingQuantity, clock.windowMs);
+  const useTrailing = faster(trailing, linear);
+  const r = useTrailing ? trailing : linear;
+  // floor + rate × remaining, rounded once: counts are whole events, other quantities keep
+  // the ledger's 6 decimals.
+  const exact = add(mul(floor, fixed(r.ms)), mul(r.quantity, fixed(clock.remainingMs)));
+  const projected = max(divRound(exact, fixed(r.ms), opts.aggregation === "count" ? 0 : 6), floor);
   return {
     projectedQuantity: projected,
     forecast: {
       method: "run_rate",
       rateBasis: useTrailing ? "trailing_7d" : "period_to_date",
-      periodToDateRatePerDay: decimalString(linear.toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP)),
-      trailing7dRatePerDay: decimalString(trailing.toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP)),
+      periodToDateRatePerDay: perDayText(linear),
+      trailing7dRatePerDay: perDayText(trailing),
       trailingWindow: {
         start: clock.windowStart,
         end: clock.windowEnd,
-        quantity: decimalString(opts.trailingQuantity),
+        quantity: formatFixed(opts.trailingQuantity),
       },
       elapsedDays: clock.elapsedDays,
       remainingDays: clock.remainingDays,
@@ -113,8 +119,7 @@ export function forecastClock(period: BillingPeriod, now: Date): ForecastClock {
   // The trailing window: the last 7 full UTC days plus today (day-aligned, so closed days
   // can be read from per-day rollups), inside the period.
   const windowStart = Math.max(period.start.getTime(), utcDayStart(nowMs).getTime() - TRAILING_DAYS * DAY_MS);
-  const days = (ms: number) =>
-    decimalString(new Decimal(ms).div(DAY_MS).toDecimalPlaces(RATE_DP, Decimal.ROUND_HALF_UP));
+  const days = (ms: number) => formatFixed(divRound(fixed(ms), DAY, RATE_DP));
   return {
     elapsedMs: nowMs - period.start.getTime(),
     remainingMs: period.end.getTime() - nowMs,

@@ -2,7 +2,7 @@ import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pricing/calculate-price";
-import { Decimal, decimalString } from "@/lib/pricing/decimal";
+import { fixed, formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
 import { type Forecast, forecastClock, forecastQuantity, utcDayStart } from "./forecast-quantity";
@@ -112,9 +112,10 @@ const SNAPSHOT_SQL = `
         GROUP BY metric, period_start) t) AS today`;
 
 function sumInts(values: number[]): number {
-  const total = values.reduce((acc, v) => acc.add(v), new Decimal(0));
-  if (total.gt(Number.MAX_SAFE_INTEGER)) throw new ApiError({ code: "internal_error", message: "total overflow" });
-  return total.toNumber();
+  const total = values.reduce((acc, v) => acc + BigInt(v), 0n);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ApiError({ code: "internal_error", message: "total overflow" });
+  return Number(total);
 }
 
 /** The most used currency among the priced lines (ties: first by metric). */
@@ -180,9 +181,9 @@ export async function projectUsage(opts: {
   const clock = forecastClock(period, now);
 
   const lineItems = ordered.map((row): ProjectionLineItem => {
-    const value = new Decimal(row.value ?? "0");
+    const value = row.value === null ? ZERO : parseFixed(row.value);
     const t = trailingBy.get(row.metric);
-    const trailingQuantity = (row.aggregation === "count" ? t?.events : t?.quantity) ?? new Decimal(0);
+    const trailingQuantity = (row.aggregation === "count" ? t?.events : t?.quantity) ?? ZERO;
     const { projectedQuantity, forecast } = forecastQuantity({
       aggregation: row.aggregation ?? "sum",
       value,
@@ -195,9 +196,9 @@ export async function projectUsage(opts: {
       metric: row.metric,
       aggregation: row.aggregation,
       unit: row.unit,
-      quantity: decimalString(value),
+      quantity: formatFixed(value),
       currency: row.price?.currency ?? null,
-      projectedQuantity: decimalString(projectedQuantity),
+      projectedQuantity: formatFixed(projectedQuantity),
       forecast,
     };
     const unpriced = (reasonCode: UnpricedReason, reason: string): ProjectionLineItem => ({
@@ -219,7 +220,7 @@ export async function projectUsage(opts: {
         `The price of "${row.metric}" is in ${price.currency}, the customer's other prices in ${currency}; Stripe bills one currency per subscription.`,
       );
     }
-    if (value.isNegative()) {
+    if (isNegative(value)) {
       return unpriced("negative_quantity", `The usage of "${row.metric}" is negative after adjustments.`);
     }
     const definition = rowToDefinition({

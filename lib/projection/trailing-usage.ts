@@ -1,7 +1,7 @@
 import type { BillingPeriod } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
-import { formatMicros, toMicros } from "@/lib/ingest/micros";
-import { Decimal } from "@/lib/pricing/decimal";
+import { toMicros } from "@/lib/ingest/micros";
+import { type Fixed, fixed } from "@/lib/pricing/fixed";
 import { DAY_MS, TRAILING_DAYS, utcDayStart } from "./forecast-quantity";
 
 // The trailing-7-day usage of a customer's metrics without reading a week of ledger rows:
@@ -37,8 +37,8 @@ export interface CounterRow {
 }
 
 export interface TrailingUsage {
-  quantity: Decimal;
-  events: Decimal;
+  quantity: Fixed;
+  events: Fixed;
 }
 
 const REBUILD_SQL = `
@@ -58,10 +58,6 @@ const REBUILD_SQL = `
  * `rollups`, `today` and `counters` must come from one snapshot (one SQL statement).
  */
 // Sums of numeric(38,6) values run as integer millionths (toMicros), ~50× faster than decimal.js.
-function fromMicros(n: bigint): Decimal {
-  return new Decimal(formatMicros(n));
-}
-
 interface Totals {
   micros: bigint;
   events: bigint;
@@ -130,8 +126,8 @@ export async function trailingUsage(opts: {
     const w = window.get(m.metric) ?? ZERO;
     const t = today.get(m.metric) ?? ZERO;
     out.set(m.metric, {
-      quantity: fromMicros(w.micros + t.micros),
-      events: new Decimal((w.events + t.events).toString()),
+      quantity: fixed(w.micros + t.micros, 6),
+      events: fixed(w.events + t.events),
     });
   }
   return out;

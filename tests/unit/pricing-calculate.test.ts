@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calculatePrice, formatMinorUnits } from "@/lib/pricing/calculate-price";
-import { Decimal } from "@/lib/pricing/decimal";
 import { type PriceDefinition, type TPriceFieldsInput, ZPriceDefinition } from "@/lib/pricing/price-schema";
+import { Decimal } from "../helpers/exact-decimal";
 
 const price = (fields: TPriceFieldsInput): PriceDefinition => ZPriceDefinition.parse(fields);
 const amount = (fields: TPriceFieldsInput, q: string | number) => calculatePrice(price(fields), q).amount;
@@ -168,7 +168,7 @@ describe("rounding and currencies", () => {
     expect(calc.amount).toBe(2);
     expect(calc.breakdown[0].label).toBe("3 × 0.5 JPY = 1.5 JPY");
     expect(amount({ currency: "krw", unit_amount: 1200 }, 7)).toBe(8400);
-    expect(formatMinorUnits(new Decimal(8400), "krw")).toBe("8400 KRW");
+    expect(formatMinorUnits(8400, "krw")).toBe("8400 KRW");
   });
 
   it("three-decimal currencies: amounts are in fils/baisa, shown with three decimals", () => {
@@ -344,10 +344,59 @@ describe("pricing properties", () => {
           const exact = new Decimal(q).mul(unit);
           expect(calc.amountDecimal).toBe(exact.toFixed());
           expect(Math.abs(exact.sub(calc.amount).toNumber())).toBeLessThanOrEqual(0.5);
-          expect(formatMinorUnits(new Decimal(calc.amount), currency)).toMatch(/^\d+ [A-Z]{3}$/);
+          expect(formatMinorUnits(calc.amount, currency)).toMatch(/^\d+ [A-Z]{3}$/);
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  // An independent reference: Stripe's tier rules written out with decimal.js (120 digits),
+  // against the product's BigInt arithmetic — every exact amount, the rounded amount and
+  // each tier's quantity must agree to the last digit.
+  it("tiered amounts equal an independent decimal.js computation of Stripe's rules", () => {
+    type Tier = { up_to: number | "inf"; unit_amount_decimal: string; flat_amount?: number };
+    const reference = (mode: "graduated" | "volume", tiers: Tier[], q: string) => {
+      const quantity = new Decimal(q);
+      const parts: Array<{ units: Decimal; amount: Decimal }> = [];
+      let lower = new Decimal(0);
+      for (let i = 0; i < tiers.length; i++) {
+        const upper = tiers[i].up_to === "inf" ? null : new Decimal(tiers[i].up_to);
+        const rate = new Decimal(tiers[i].unit_amount_decimal);
+        const flat = new Decimal(tiers[i].flat_amount ?? 0);
+        if (mode === "volume") {
+          if (upper === null || quantity.lte(upper)) return [{ units: quantity, amount: quantity.mul(rate).add(flat) }];
+        } else {
+          if (i > 0 && quantity.lte(lower)) break;
+          const units = Decimal.max(Decimal.min(quantity, upper ?? quantity).sub(lower), 0);
+          parts.push({ units, amount: units.mul(rate).add(flat) });
+          if (upper === null) break;
+        }
+        lower = upper ?? lower;
+      }
+      return parts;
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom("graduated" as const, "volume" as const),
+        tiersArb,
+        decimalArb(300_000, 6),
+        fc.nat(),
+        (mode, tiers, random, pick) => {
+          // Half the runs land exactly on a tier boundary, where the rules are easiest to get wrong.
+          const bounds = tiers.flatMap((t) => (t.up_to === "inf" ? [] : [String(t.up_to)]));
+          const q = pick % 2 === 0 && bounds.length > 0 ? bounds[(pick >> 1) % bounds.length] : random;
+          const calc = calculatePrice(price({ currency: "usd", billing_scheme: "tiered", tiers_mode: mode, tiers }), q);
+          const parts = reference(mode, tiers, q);
+          const exact = parts.reduce((sum, p) => sum.add(p.amount), new Decimal(0));
+          expect(calc.amountDecimal).toBe(exact.toFixed());
+          expect(calc.amount).toBe(exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
+          expect(calc.breakdown.map((b) => [b.quantity, b.amountDecimal])).toEqual(
+            parts.map((p) => [p.units.toFixed(), p.amount.toFixed()]),
+          );
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
