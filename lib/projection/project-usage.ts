@@ -2,7 +2,7 @@ import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pricing/calculate-price";
-import { fixed, formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
+import { formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
 import { type Forecast, forecastClock, forecastQuantity, utcDayStart } from "./forecast-quantity";
