@@ -31,6 +31,7 @@ import {
   type RequestSpec,
   saturate,
   startBenchDatabase,
+  startFloorServer,
   startNextServer,
   withCpu,
 } from "./support";
@@ -213,9 +214,9 @@ async function batchedIngest(label: string): Promise<LoadResult & { eventsPerSec
 }
 
 /** Open loop at `rate` after a 3 s warm-up at the same rate. */
-async function pacedRun(spec: RequestSpec, rate: number): Promise<LoadResult> {
+async function pacedRun(spec: RequestSpec, rate: number, serverPid = pid): Promise<LoadResult> {
   await paced(spec, rate, 3);
-  return withCpu(pid, () => paced(spec, rate, SECONDS));
+  return withCpu(serverPid, () => paced(spec, rate, SECONDS));
 }
 
 try {
@@ -259,6 +260,17 @@ try {
     results.ledgerRows = await ledgerCount(db.url);
   }
   if (PHASES.has("usage")) {
+    log(`reference: a bare Next.js Pages route running one SELECT (bench/next-floor) at ${SINGLE_RATE} req/s`);
+    const floor = await startFloorServer({ port: HTTP_PORT + 1, databaseUrl: db.url });
+    try {
+      results.nextFloor200 = await pacedRun(
+        { url: `${floor.base}/api/probe?customerRef=load_cus_42`, method: "GET" },
+        SINGLE_RATE,
+        floor.child.pid,
+      );
+    } finally {
+      await floor.stop();
+    }
     log("GET /usage/current with the full ledger");
     const usage: RequestSpec = {
       url: `${server.base}/api/v1/usage/current?customerRef=load_cus_42`,
@@ -321,9 +333,13 @@ if (r.single200)
   lines.push(
     `single-event requests at ${SINGLE_RATE} req/s: p50 ${r.single200.p50} ms, p99 ${r.single200.p99} ms, max ${r.single200.max} ms (${r.single200.non2xx} non-2xx) [target p99 ≤ 25 ms] ${verdict(r.single200.p99 <= 25 && r.single200.non2xx === 0)}${formatCpu(r.single200)}`,
   );
+if (r.nextFloor200)
+  lines.push(
+    `reference floor: bare Next.js Pages route + one SELECT (bench/next-floor) at ${SINGLE_RATE} req/s: p50 ${r.nextFloor200.p50} ms, p99 ${r.nextFloor200.p99} ms${formatCpu(r.nextFloor200)}`,
+  );
 if (r.usageCurrent200)
   lines.push(
-    `GET /usage/current with ${r.ledgerRows?.toLocaleString()} ledger rows at ${SINGLE_RATE} req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target p99 ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}${formatCpu(r.usageCurrent200)}`,
+    `GET /usage/current with ${r.ledgerRows?.toLocaleString()} ledger rows at ${SINGLE_RATE} req/s: p50 ${r.usageCurrent200.p50} ms, p99 ${r.usageCurrent200.p99} ms (${r.usageCurrent200.non2xx} non-2xx) [target p99 ≤ 10 ms] ${verdict(r.usageCurrent200.p99 <= 10 && r.usageCurrent200.non2xx === 0)}${r.nextFloor200 ? ` — ${(r.usageCurrent200.p99 / r.nextFloor200.p99).toFixed(2)}× the bare-Next floor's p99` : ""}${formatCpu(r.usageCurrent200)}`,
   );
 if (r.usageCurrentMax)
   lines.push(

@@ -2,7 +2,7 @@
 // (closed-loop saturation with autocannon; open-loop paced requests with our own client)
 // and CPU accounting per process from /proc.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -53,28 +53,26 @@ export async function startNextServer(opts: {
   distDir: string;
   databaseUrl: string;
   appDir?: string;
+  /** Polled until it answers 2xx (default /api/health). */
+  readyPath?: string;
 }): Promise<NextServer> {
   const appDir = path.resolve(opts.appDir ?? ".");
   const base = `http://127.0.0.1:${opts.port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(appDir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port)],
-    {
-      cwd: appDir,
-      env: {
-        ...process.env,
-        DATABASE_URL: opts.databaseUrl,
-        NEXT_DIST_DIR: opts.distDir,
-        NODE_ENV: "production",
-        RATE_LIMIT_RPS: "0",
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-        NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
-        NEXTAUTH_URL: base,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const child = spawn(process.execPath, [...nodeArgs, nextBin(appDir), "start", "-p", String(opts.port)], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      NEXT_DIST_DIR: opts.distDir,
+      NODE_ENV: "production",
+      RATE_LIMIT_RPS: "0",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
+      NEXTAUTH_URL: base,
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null) child.kill("SIGINT");
@@ -85,14 +83,37 @@ export async function startNextServer(opts: {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${base}/api/health`)).ok) return { child, base, stop };
+      if ((await fetch(`${base}${opts.readyPath ?? "/api/health"}`)).ok) return { child, base, stop };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error("next start did not answer /api/health within 60 s");
+  throw new Error(`next start did not answer ${opts.readyPath ?? "/api/health"} within 60 s`);
+}
+
+/** The app's own Next.js, else this checkout's (bench/next-floor has no node_modules). */
+function nextBin(appDir: string): string {
+  const own = path.join(appDir, "node_modules", "next", "dist", "bin", "next");
+  return existsSync(own) ? own : path.resolve("node_modules", "next", "dist", "bin", "next");
+}
+
+/**
+ * The framework floor for latency targets: builds bench/next-floor — a bare Next.js app whose
+ * one Pages API route runs one indexed SELECT through a pg pool, with no product code — and
+ * starts it like the app under test. What it costs is what any route costs on this machine
+ * before the product does anything.
+ */
+export async function startFloorServer(opts: { port: number; databaseUrl: string }): Promise<NextServer> {
+  const appDir = path.resolve("bench", "next-floor");
+  const distDir = ".next-floor";
+  execFileSync(process.execPath, [nextBin(appDir), "build"], {
+    cwd: appDir,
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return startNextServer({ ...opts, appDir, distDir, readyPath: "/api/probe?customerRef=none" });
 }
 
 export interface LoadResult {
