@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calculatePrice, formatMinorUnits } from "@/lib/pricing/calculate-price";
 import { type PriceDefinition, type TPriceFieldsInput, ZPriceDefinition } from "@/lib/pricing/price-schema";
-import { Decimal } from "../helpers/exact-decimal";
+import { Decimal, referencePrice } from "../helpers/exact-decimal";
 
 const price = (fields: TPriceFieldsInput): PriceDefinition => ZPriceDefinition.parse(fields);
 const amount = (fields: TPriceFieldsInput, q: string | number) => calculatePrice(price(fields), q).amount;
@@ -351,52 +351,53 @@ describe("pricing properties", () => {
     );
   });
 
-  // An independent reference: Stripe's tier rules written out with decimal.js (120 digits),
+  // An independent reference: Stripe's rules written out with decimal.js (120 digits),
   // against the product's BigInt arithmetic — every exact amount, the rounded amount and
   // each tier's quantity must agree to the last digit.
-  it("tiered amounts equal an independent decimal.js computation of Stripe's rules", () => {
-    type Tier = { up_to: number | "inf"; unit_amount_decimal: string; flat_amount?: number };
-    const reference = (mode: "graduated" | "volume", tiers: Tier[], q: string) => {
-      const quantity = new Decimal(q);
-      const parts: Array<{ units: Decimal; amount: Decimal }> = [];
-      let lower = new Decimal(0);
-      for (let i = 0; i < tiers.length; i++) {
-        const upper = tiers[i].up_to === "inf" ? null : new Decimal(tiers[i].up_to);
-        const rate = new Decimal(tiers[i].unit_amount_decimal);
-        const flat = new Decimal(tiers[i].flat_amount ?? 0);
-        if (mode === "volume") {
-          if (upper === null || quantity.lte(upper)) return [{ units: quantity, amount: quantity.mul(rate).add(flat) }];
-        } else {
-          if (i > 0 && quantity.lte(lower)) break;
-          const units = Decimal.max(Decimal.min(quantity, upper ?? quantity).sub(lower), 0);
-          parts.push({ units, amount: units.mul(rate).add(flat) });
-          if (upper === null) break;
-        }
-        lower = upper ?? lower;
-      }
-      return parts;
-    };
-    fc.assert(
-      fc.property(
-        fc.constantFrom("graduated" as const, "volume" as const),
-        tiersArb,
-        decimalArb(300_000, 6),
-        fc.nat(),
-        (mode, tiers, random, pick) => {
-          // Half the runs land exactly on a tier boundary, where the rules are easiest to get wrong.
-          const bounds = tiers.flatMap((t) => (t.up_to === "inf" ? [] : [String(t.up_to)]));
-          const q = pick % 2 === 0 && bounds.length > 0 ? bounds[(pick >> 1) % bounds.length] : random;
-          const calc = calculatePrice(price({ currency: "usd", billing_scheme: "tiered", tiers_mode: mode, tiers }), q);
-          const parts = reference(mode, tiers, q);
-          const exact = parts.reduce((sum, p) => sum.add(p.amount), new Decimal(0));
-          expect(calc.amountDecimal).toBe(exact.toFixed());
-          expect(calc.amount).toBe(exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber());
-          expect(calc.breakdown.map((b) => [b.quantity, b.amountDecimal])).toEqual(
-            parts.map((p) => [p.units.toFixed(), p.amount.toFixed()]),
-          );
-        },
+  it("every price equals an independent decimal.js computation of Stripe's rules", () => {
+    const priceArb = fc.oneof(
+      fc.tuple(fc.constantFrom("graduated" as const, "volume" as const), tiersArb).map(
+        ([mode, tiers]): TPriceFieldsInput => ({
+          currency: "usd",
+          billing_scheme: "tiered",
+          tiers_mode: mode,
+          tiers,
+        }),
       ),
-      { numRuns: 500 },
+      fc
+        .tuple(
+          decimalArb(1000, 12),
+          fc.option(
+            fc.record({
+              divide_by: fc.integer({ min: 1, max: 10_000 }),
+              round: fc.constantFrom("up" as const, "down" as const),
+            }),
+            { nil: undefined },
+          ),
+        )
+        .map(
+          ([unit, transform]): TPriceFieldsInput => ({
+            currency: "usd",
+            unit_amount_decimal: unit,
+            ...(transform ? { transform_quantity: transform } : {}),
+          }),
+        ),
+    );
+    fc.assert(
+      fc.property(priceArb, decimalArb(300_000, 6), fc.nat(), (fields, random, pick) => {
+        const def = price(fields);
+        // Half the tiered runs land exactly on a tier boundary, where the rules are easiest to get wrong.
+        const bounds = (def.tiers ?? []).flatMap((t) => (t.up_to === "inf" ? [] : [String(t.up_to)]));
+        const q = pick % 2 === 0 && bounds.length > 0 ? bounds[(pick >> 1) % bounds.length] : random;
+        const calc = calculatePrice(def, q);
+        const { exact, rounded, parts } = referencePrice(def, q);
+        expect(calc.amountDecimal).toBe(exact.toFixed());
+        expect(calc.amount).toBe(rounded.toNumber());
+        expect(calc.breakdown.map((b) => [b.quantity, b.amountDecimal])).toEqual(
+          parts.map((p) => [p.units.toFixed(), p.amount.toFixed()]),
+        );
+      }),
+      { numRuns: 600 },
     );
   });
 });
