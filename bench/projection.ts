@@ -25,6 +25,7 @@ import { calculatePrice } from "../lib/pricing/calculate-price";
 import { ZPriceDefinition } from "../lib/pricing/price-schema";
 import { createTenant } from "../lib/tenants/create-tenant";
 import {
+  benchPriceFields,
   type CpuPerRequest,
   formatCpu,
   type LoadResult,
@@ -50,43 +51,6 @@ const METRICS = 20;
 const CUSTOMER = "cus_bench_projection";
 const DAY = 24 * 60 * 60 * 1000;
 let base = "";
-
-/** 20 prices covering every model: per_unit, decimal, package, graduated, volume, flat fees. */
-function priceFor(i: number, metric: string): Record<string, unknown> {
-  switch (i % 5) {
-    case 0:
-      return { metric, currency: "usd", unit_amount: 2 };
-    case 1:
-      return { metric, currency: "usd", unit_amount_decimal: "0.0375" };
-    case 2:
-      return { metric, currency: "usd", unit_amount: 500, transform_quantity: { divide_by: 1000, round: "up" } };
-    case 3:
-      return {
-        metric,
-        currency: "usd",
-        billing_scheme: "tiered",
-        tiers_mode: "graduated",
-        tiers: [
-          { up_to: 1000, flat_amount: 2000 },
-          { up_to: 10000, unit_amount_decimal: "0.5" },
-          { up_to: 100000, unit_amount_decimal: "0.25", flat_amount: 100 },
-          { up_to: "inf", unit_amount_decimal: "0.1" },
-        ],
-      };
-    default:
-      return {
-        metric,
-        currency: "usd",
-        billing_scheme: "tiered",
-        tiers_mode: "volume",
-        tiers: [
-          { up_to: 5000, unit_amount: 3 },
-          { up_to: 50000, unit_amount: 2, flat_amount: 1000 },
-          { up_to: "inf", unit_amount_decimal: "1.5" },
-        ],
-      };
-  }
-}
 
 async function api<T>(method: string, url: string, key: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${url}`, {
@@ -139,7 +103,7 @@ try {
   const metrics = Array.from({ length: METRICS }, (_, i) => `metric_${String(i).padStart(2, "0")}`);
   const prices = new Map<string, Record<string, unknown>>();
   for (const [i, metric] of metrics.entries()) {
-    prices.set(metric, priceFor(i, metric));
+    prices.set(metric, { metric, ...benchPriceFields(i) });
     await api<unknown>("POST", "/api/v1/prices", key, prices.get(metric));
   }
 

@@ -355,3 +355,38 @@ export async function withCpu<T extends LoadResult>(
     },
   };
 }
+
+/** 20 prices covering every model: per_unit, decimal, package, graduated, volume, flat fees. */
+export function benchPriceFields(i: number): Record<string, unknown> {
+  switch (i % 5) {
+    case 0:
+      return { currency: "usd", unit_amount: 2 };
+    case 1:
+      return { currency: "usd", unit_amount_decimal: "0.0375" };
+    case 2:
+      return { currency: "usd", unit_amount: 500, transform_quantity: { divide_by: 1000, round: "up" } };
+    case 3:
+      return {
+        currency: "usd",
+        billing_scheme: "tiered",
+        tiers_mode: "graduated",
+        tiers: [
+          { up_to: 1000, flat_amount: 2000 },
+          { up_to: 10000, unit_amount_decimal: "0.5" },
+          { up_to: 100000, unit_amount_decimal: "0.25", flat_amount: 100 },
+          { up_to: "inf", unit_amount_decimal: "0.1" },
+        ],
+      };
+    default:
+      return {
+        currency: "usd",
+        billing_scheme: "tiered",
+        tiers_mode: "volume",
+        tiers: [
+          { up_to: 5000, unit_amount: 3 },
+          { up_to: 50000, unit_amount: 2, flat_amount: 1000 },
+          { up_to: "inf", unit_amount_decimal: "1.5" },
+        ],
+      };
+  }
+}
