@@ -82,6 +82,12 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
       "max_connections=200",
       "-c",
       "fsync=on",
+      // Backends (autovacuum workers among them) otherwise leave what they write dirty in the
+      // kernel's page cache, which writes it back in one burst ~30 s later; commits in that
+      // burst wait 50–170 ms for their WAL flush (bench/probes/query-timing.cjs). Issuing the
+      // writeback every 256 kB keeps the bursts small (docs/ingest.md, session 6). Linux only:
+      // Postgres implements it with sync_file_range.
+      ...(process.platform === "linux" ? ["-c", "backend_flush_after=256kB"] : []),
       ...(process.env.SM_PG_FLAGS ?? "").split(" ").filter(Boolean),
     ],
   });
