@@ -157,11 +157,24 @@ async function loadLedger(url: string, tenantId: string, rows: number): Promise<
   );
   await client.query("VACUUM ANALYZE events");
   await client.query("VACUUM ANALYZE counters");
+  await client.end();
   // The load leaves every page it wrote dirty; without this the checkpointer writes them out during
   // the next phase. The targets are about a server holding 5 M events, not one being bulk-loaded.
-  await client.query("CHECKPOINT");
-  await client.end();
+  await checkpoint(url);
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * Writes out what earlier phases left dirty, so that a latency phase measures its own load and
+ * not the checkpointer flushing the previous phase's writes: the batched phases write ~1 GB of
+ * WAL, which starts a checkpoint whose writes make WAL flushes stall for 50–140 ms during the
+ * next phase (bench/probes/query-timing.cjs with log_checkpoints, docs/ingest.md).
+ */
+async function checkpoint(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query("CHECKPOINT");
+  await c.end();
 }
 
 async function ledgerCount(url: string): Promise<number> {
@@ -242,6 +255,7 @@ try {
   if (empty && raw) results.percentOfBaseline = Math.round((100 * empty.eventsPerSec) / raw.rowsPerSec);
 
   if (PHASES.has("single")) {
+    await checkpoint(db.url);
     log(`reference: GET /api/health (no database) at ${SINGLE_RATE} req/s`);
     results.health200 = await pacedRun({ url: `${server.base}/api/health`, method: "GET" }, SINGLE_RATE);
     log(`single-event requests at ${SINGLE_RATE} req/s`);

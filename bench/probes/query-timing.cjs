@@ -50,7 +50,9 @@ function percentile(sorted, p) {
 
 function summarize() {
   const from = performance.now() - windowMs;
-  const lines = [`last ${windowMs / 1000} s before the server stopped (ms)`];
+  const lines = [
+    `last ${windowMs / 1000} s before the server stopped, from ${new Date(Date.now() - windowMs).toISOString()} (ms)`,
+  ];
   const groups = new Map();
   for (const [start, name, ms] of queries) {
     if (start < from) continue;
