@@ -167,8 +167,9 @@ async function loadLedger(url: string, tenantId: string, rows: number): Promise<
 /**
  * Writes out what earlier phases left dirty, so that a latency phase measures its own load and
  * not the checkpointer flushing the previous phase's writes: the batched phases write ~1 GB of
- * WAL, which starts a checkpoint whose writes make WAL flushes stall for 50–140 ms during the
- * next phase (bench/probes/query-timing.cjs with log_checkpoints, docs/ingest.md).
+ * WAL and start a checkpoint that was still writing during the single-event phase
+ * (log_checkpoints). This alone did not remove that phase's commit stalls — those were the
+ * kernel's writeback, see backend_flush_after in lib/db/embedded.ts and docs/ingest.md.
  */
 async function checkpoint(url: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
