@@ -8,7 +8,7 @@
 // Env: BENCH_ITERATIONS (default 3000 projections per measurement), BENCH_REPEATS (default 5;
 // the median is reported).
 import { calculatePrice } from "../lib/pricing/calculate-price";
-import { formatFixed, parseFixed } from "../lib/pricing/fixed";
+import { type Fixed, formatFixed, parseFixed } from "../lib/pricing/fixed";
 import { type PriceDefinition, ZPriceDefinition } from "../lib/pricing/price-schema";
 import { forecastClock, forecastQuantity } from "../lib/projection/forecast-quantity";
 import { referencePrice } from "../tests/helpers/exact-decimal";
@@ -25,41 +25,26 @@ const trailing = Array.from({ length: METRICS }, (_, i) => `${400 + i * 2011}.5`
 const period = { start: new Date("2026-11-01T00:00:00Z"), end: new Date("2026-12-01T00:00:00Z") };
 const now = new Date("2026-11-11T13:37:00Z");
 
+/** Metric i's projected quantity, as lib/projection forecasts it. */
+function forecast(i: number, value: Fixed, clock: ReturnType<typeof forecastClock>): Fixed {
+  return forecastQuantity({ aggregation: "sum", value, trailingQuantity: parseFixed(trailing[i]), period, now, clock })
+    .projectedQuantity;
+}
+
 /** What lib/projection does per projection: forecast each metric, price usage and forecast. */
 function engine(): number {
   const clock = forecastClock(period, now);
   let total = 0;
   for (let i = 0; i < METRICS; i++) {
     const value = parseFixed(usage[i]);
-    const f = forecastQuantity({
-      aggregation: "sum",
-      value,
-      trailingQuantity: parseFixed(trailing[i]),
-      period,
-      now,
-      clock,
-    });
-    total += calculatePrice(defs[i], value).amount + calculatePrice(defs[i], f.projectedQuantity).amount;
+    total += calculatePrice(defs[i], value).amount + calculatePrice(defs[i], forecast(i, value, clock)).amount;
   }
   return total;
 }
 
 /** The baseline: decimal.js amounts for the same 40 lines (the engine's projected quantities). */
-const projectedText = (() => {
-  const clock = forecastClock(period, now);
-  return usage.map((u, i) =>
-    formatFixed(
-      forecastQuantity({
-        aggregation: "sum",
-        value: parseFixed(u),
-        trailingQuantity: parseFixed(trailing[i]),
-        period,
-        now,
-        clock,
-      }).projectedQuantity,
-    ),
-  );
-})();
+const baselineClock = forecastClock(period, now);
+const projectedText = usage.map((u, i) => formatFixed(forecast(i, parseFixed(u), baselineClock)));
 function reference(): number {
   let total = 0;
   for (let i = 0; i < METRICS; i++) {

@@ -48,32 +48,30 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
+/** Durations of [start, label, ms] rows started at or after `from`, sorted, by label. */
+function durationsSince(rows, from) {
+  const byLabel = new Map();
+  for (const [start, label, ms] of rows) {
+    if (start < from) continue;
+    if (!byLabel.has(label)) byLabel.set(label, []);
+    byLabel.get(label).push(ms);
+  }
+  for (const all of byLabel.values()) all.sort((a, b) => a - b);
+  return byLabel;
+}
+
 function summarize() {
   const from = performance.now() - windowMs;
   const lines = [
     `last ${windowMs / 1000} s before the server stopped, from ${new Date(Date.now() - windowMs).toISOString()} (ms)`,
   ];
-  const groups = new Map();
-  for (const [start, name, ms] of queries) {
-    if (start < from) continue;
-    if (!groups.has(name)) groups.set(name, []);
-    groups.get(name).push(ms);
-  }
-  for (const [name, all] of groups) {
-    all.sort((a, b) => a - b);
+  for (const [name, all] of durationsSince(queries, from)) {
     lines.push(
       `${name.padEnd(42)} n=${all.length} p50=${percentile(all, 0.5).toFixed(1)} p99=${percentile(all, 0.99).toFixed(1)} ` +
         `max=${all[all.length - 1].toFixed(1)} >${slowMs}=${all.filter((ms) => ms > slowMs).length}`,
     );
   }
-  const byKind = new Map();
-  for (const [start, kind, ms] of pauses) {
-    if (start < from) continue;
-    if (!byKind.has(kind)) byKind.set(kind, []);
-    byKind.get(kind).push(ms);
-  }
-  for (const [kind, all] of byKind) {
-    all.sort((a, b) => a - b);
+  for (const [kind, all] of durationsSince(pauses, from)) {
     const total = all.reduce((a, b) => a + b, 0);
     lines.push(
       `GC ${kind.padEnd(39)} n=${all.length} p50=${percentile(all, 0.5).toFixed(1)} max=${all[all.length - 1].toFixed(1)} ` +
