@@ -7,12 +7,12 @@ import path from "node:path";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { getDb } from "../lib/db/client";
 import { seedDemo } from "../lib/demo/seed-demo";
-import { serverNodeArgs } from "../lib/server/node-args";
+import { serverNodeOptions } from "../lib/server/node-args";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
 // Checked before the database starts, so a bad SM_SEMI_SPACE_MB fails at once.
-const nodeArgs = mode === "start" ? serverNodeArgs() : [];
+const serverEnv = mode === "start" ? { NODE_OPTIONS: serverNodeOptions() } : {};
 
 function authSecret(): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
@@ -42,10 +42,11 @@ if (mode === "dev" || process.env.SEED_DEMO === "1") {
 await getDb().$disconnect();
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-const child = spawn(process.execPath, [...nodeArgs, nextBin, mode, "-p", port], {
+const child = spawn(process.execPath, [nextBin, mode, "-p", port], {
   stdio: "inherit",
   env: {
     ...process.env,
+    ...serverEnv,
     DATABASE_URL: database.url,
     NEXTAUTH_SECRET: authSecret(),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,

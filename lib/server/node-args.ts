@@ -1,5 +1,6 @@
-// Node/V8 flags for the `next start` process: `npm start` passes them, and the benchmarks
-// start the server under test with them so that they measure what ships.
+// Node/V8 flags for the `next start` process: `npm start` passes them (in NODE_OPTIONS, which
+// outlives Next's renaming of its process, so they can be checked on the running server), and
+// the benchmarks start the server under test with them so that they measure what ships.
 //
 // A smaller young generation than V8's default (16 MB semi-spaces). Every request through
 // Next's Pages API path gets accessor properties defined on `req` with per-request closures
@@ -25,4 +26,9 @@ export function serverNodeArgs(env: Record<string, string | undefined> = process
     );
   }
   return mb === 0 ? [] : [`--max-semi-space-size=${mb}`];
+}
+
+/** NODE_OPTIONS for the server: the caller's own options, then the server's flags (the last of a flag wins). */
+export function serverNodeOptions(env: Record<string, string | undefined> = process.env): string {
+  return [env.NODE_OPTIONS?.trim(), ...serverNodeArgs(env)].filter(Boolean).join(" ");
 }

@@ -1,14 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SEMI_SPACE_MB, serverNodeArgs } from "@/lib/server/node-args";
+import { DEFAULT_SEMI_SPACE_MB, serverNodeArgs, serverNodeOptions } from "@/lib/server/node-args";
 
-/** The heap limit, in bytes, of a node process started with `args`. */
-function heapLimit(args: string[]): number {
-  const out = execFileSync(process.execPath, [
-    ...args,
-    "-e",
-    "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))",
-  ]);
+/** The heap limit, in bytes, of a node process started with `args` (and NODE_OPTIONS, if given). */
+function heapLimit(args: string[], nodeOptions?: string): number {
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions ?? "" };
+  const out = execFileSync(
+    process.execPath,
+    [...args, "-e", "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"],
+    { env },
+  );
   return Number(out.toString());
 }
 
@@ -43,5 +44,21 @@ describe("serverNodeArgs", () => {
     const withOurs = heapLimit(serverNodeArgs({}));
     expect(withDefault - withOurs).toBe(3 * (16 - DEFAULT_SEMI_SPACE_MB) * mib);
     expect(heapLimit(serverNodeArgs({ SM_SEMI_SPACE_MB: "0" }))).toBe(heapLimit([]));
+  });
+
+  it("puts the flags after the caller's own NODE_OPTIONS, where node applies them", () => {
+    expect(serverNodeOptions({})).toBe("--max-semi-space-size=4");
+    expect(serverNodeOptions({ NODE_OPTIONS: " --enable-source-maps " })).toBe(
+      "--enable-source-maps --max-semi-space-size=4",
+    );
+    expect(serverNodeOptions({ NODE_OPTIONS: "--max-semi-space-size=16" })).toBe(
+      "--max-semi-space-size=16 --max-semi-space-size=4",
+    );
+    expect(serverNodeOptions({ SM_SEMI_SPACE_MB: "0" })).toBe("");
+    expect(() => serverNodeOptions({ SM_SEMI_SPACE_MB: "x" })).toThrow("SM_SEMI_SPACE_MB must be");
+    // The last of a repeated flag wins: the server gets 4 MB even if the caller asked for 16.
+    const mib = 1024 * 1024;
+    const caller16 = serverNodeOptions({ NODE_OPTIONS: "--max-semi-space-size=16" });
+    expect(heapLimit([], "--max-semi-space-size=16") - heapLimit([], caller16)).toBe(3 * 12 * mib);
   });
 });
