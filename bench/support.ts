@@ -9,7 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { embeddedUrl, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDatabase } from "../lib/db/migrate";
-import { serverNodeArgs } from "../lib/server/node-args";
+import { serverNodeOptions } from "../lib/server/node-args";
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -48,8 +48,9 @@ export interface NextServer {
  * `next start` of an existing build (NEXT_DIST_DIR) in production mode, rate limiting off
  * (the benchmarks measure capacity, not the limiter), with the node flags `npm start` uses
  * (lib/server/node-args.ts; SM_SEMI_SPACE_MB applies here too). BENCH_SERVER_NODE_ARGS adds
- * flags after them, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under
- * load, or `--max-semi-space-size=16` to compare with V8's default young generation.
+ * command-line flags, which node applies after NODE_OPTIONS: e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile the server under load, or `--max-semi-space-size=16`
+ * to compare with V8's default young generation.
  */
 export async function startNextServer(opts: {
   port: number;
@@ -61,11 +62,12 @@ export async function startNextServer(opts: {
 }): Promise<NextServer> {
   const appDir = path.resolve(opts.appDir ?? ".");
   const base = `http://127.0.0.1:${opts.port}`;
-  const nodeArgs = [...serverNodeArgs(), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, nextBin(appDir), "start", "-p", String(opts.port)], {
     cwd: appDir,
     env: {
       ...process.env,
+      NODE_OPTIONS: serverNodeOptions(),
       DATABASE_URL: opts.databaseUrl,
       NEXT_DIST_DIR: opts.distDir,
       NODE_ENV: "production",

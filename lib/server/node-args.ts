@@ -1,6 +1,6 @@
-// Node/V8 flags for the `next start` process: `npm start` passes them (in NODE_OPTIONS, which
-// outlives Next's renaming of its process, so they can be checked on the running server), and
-// the benchmarks start the server under test with them so that they measure what ships.
+// Node/V8 flags for the `next start` process, passed in NODE_OPTIONS (which, unlike the command
+// line, outlives Next's renaming of its process, so they can be checked on the running server)
+// by `npm start` and by the benchmarks, which so measure what ships.
 //
 // A smaller young generation than V8's default (16 MB semi-spaces). Every request through
 // Next's Pages API path gets accessor properties defined on `req` with per-request closures
@@ -19,13 +19,12 @@ const MAX_SEMI_SPACE_MB = 1024;
 export function serverNodeArgs(env: Record<string, string | undefined> = process.env): string[] {
   const raw = env.SM_SEMI_SPACE_MB?.trim();
   if (raw === undefined || raw === "") return [`--max-semi-space-size=${DEFAULT_SEMI_SPACE_MB}`];
-  const mb = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(mb >= 0 && mb <= MAX_SEMI_SPACE_MB)) {
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_SEMI_SPACE_MB) {
     throw new Error(
       `SM_SEMI_SPACE_MB must be a whole number of megabytes from 1 to ${MAX_SEMI_SPACE_MB}, or 0 for V8's own sizing (got "${raw}")`,
     );
   }
-  return mb === 0 ? [] : [`--max-semi-space-size=${mb}`];
+  return Number(raw) === 0 ? [] : [`--max-semi-space-size=${Number(raw)}`];
 }
 
 /** NODE_OPTIONS for the server: the caller's own options, then the server's flags (the last of a flag wins). */
