@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import pg from "pg";
 import { embeddedUrl, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDatabase } from "../lib/db/migrate";
@@ -131,6 +132,48 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  /** The 20 slowest requests of a paced run: [seconds after the start it was due, latency ms], by time. */
+  slowest?: Array<[number, number]>;
+  /** The load generator's own stalls during a paced run, which count against every latency above. */
+  client?: ClientStalls;
+}
+
+export interface ClientStalls {
+  /** Event-loop delay of this process (1 ms resolution): p99 and max, ms. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** Garbage-collection pauses of this process: count, total and longest, ms. */
+  gcCount: number;
+  gcTotal: number;
+  gcMax: number;
+}
+
+/** Watches this process's event-loop delay and GC pauses until the returned function is called. */
+function watchClientStalls(): () => ClientStalls {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  let gcCount = 0;
+  let gcTotal = 0;
+  let gcMax = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcCount++;
+      gcTotal += e.duration;
+      gcMax = Math.max(gcMax, e.duration);
+    }
+  });
+  gc.observe({ entryTypes: ["gc"] });
+  loop.enable();
+  return () => {
+    loop.disable();
+    gc.disconnect();
+    return {
+      loopDelayP99: round2(loop.percentile(99) / 1e6),
+      loopDelayMax: round2(loop.max / 1e6),
+      gcCount,
+      gcTotal: round2(gcTotal),
+      gcMax: round2(gcMax),
+    };
+  };
 }
 
 // autocannon ships no types; this is the part of its API used here.
@@ -213,6 +256,7 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
   let done = 0;
   let non2xx = 0;
   let errors = 0;
+  const stopWatching = watchClientStalls();
   const start = performance.now() + 20;
   await new Promise<void>((resolve) => {
     const finish = (i: number, due: number) => {
@@ -258,9 +302,15 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
     };
     setTimeout(tick, 20);
   });
+  const client = stopWatching();
   agent.destroy();
   const elapsed = (performance.now() - start) / 1000;
   const sorted = latencies.slice().sort();
+  const slowest = Array.from(latencies.keys())
+    .sort((a, b) => (latencies[b] ?? 0) - (latencies[a] ?? 0))
+    .slice(0, 20)
+    .sort((a, b) => a - b)
+    .map((i): [number, number] => [round2((i * interval) / 1000), round2(latencies[i] ?? 0)]);
   return {
     requests: total,
     non2xx,
@@ -271,6 +321,8 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
     p90: round2(percentile(sorted, 90)),
     p99: round2(percentile(sorted, 99)),
     max: round2(sorted[sorted.length - 1] ?? 0),
+    slowest,
+    client,
   };
 }
 
@@ -332,10 +384,20 @@ export interface CpuPerRequest {
   cpuMsPerRequest?: { server: number; postgres: number; loadGenerator: number };
 }
 
-/** " — CPU ms/request: server …, Postgres …, load generator …" for a summary line ("" without figures). */
-export function formatCpu(r: CpuPerRequest): string {
+/**
+ * " — CPU ms/request: server …, Postgres …, load generator …" for a summary line, then the load
+ * generator's own stalls for a paced run ("" without figures).
+ */
+export function formatCpu(r: CpuPerRequest & { client?: ClientStalls }): string {
   const c = r.cpuMsPerRequest;
-  return c ? ` — CPU ms/request: server ${c.server}, Postgres ${c.postgres}, load generator ${c.loadGenerator}` : "";
+  const cpu = c
+    ? ` — CPU ms/request: server ${c.server}, Postgres ${c.postgres}, load generator ${c.loadGenerator}`
+    : "";
+  const s = r.client;
+  const stalls = s
+    ? ` — load generator's event-loop delay p99 ${s.loopDelayP99} ms, max ${s.loopDelayMax} ms; its GC ${s.gcCount} pauses, max ${s.gcMax} ms`
+    : "";
+  return cpu + stalls;
 }
 
 /**

@@ -44,6 +44,16 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) pauses.push([e.startTime, GC_KINDS[e.detail?.kind] ?? "other", e.duration]);
 }).observe({ entryTypes: ["gc"] });
 
+/** [start ms, "loop", ms]: stretches longer than BLOCK_MS when the event loop ran no timer. */
+const blocks = [];
+const BLOCK_MS = 15;
+let lastTick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - lastTick > BLOCK_MS) blocks.push([lastTick, "loop", now - lastTick]);
+  lastTick = now;
+}, 2).unref();
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
@@ -87,6 +97,14 @@ function summarize() {
     lines.push(
       `${(start - from).toFixed(0).padStart(7)} ${ms.toFixed(1).padStart(6)} ${name} ${overlapping.join(" ")}`,
     );
+  }
+  lines.push(`event loop blocked more than ${BLOCK_MS} ms: offset, duration, overlapping GC pauses`);
+  for (const [start, , ms] of blocks) {
+    if (start < from) continue;
+    const gcMs = pauses
+      .filter(([s, , d]) => s + d >= start && s <= start + ms)
+      .map(([s, kind, d]) => `[${(s - from).toFixed(0)} ${kind} ${d.toFixed(1)}]`);
+    lines.push(`${(start - from).toFixed(0).padStart(7)} ${ms.toFixed(1).padStart(6)} ${gcMs.join(" ")}`);
   }
   writeFileSync(out, `${lines.join("\n")}\n`);
 }
