@@ -11,7 +11,7 @@ import { serverNodeOptions } from "../lib/server/node-args";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
-// Checked before the database starts, so a bad SM_SEMI_SPACE_MB fails at once.
+// Checked before the database starts, so a bad SM_SEMI_SPACE_MB or SM_V8_POOL_SIZE fails at once.
 const serverEnv = mode === "start" ? { NODE_OPTIONS: serverNodeOptions() } : {};
 
 function authSecret(): string {
