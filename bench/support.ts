@@ -48,10 +48,10 @@ export interface NextServer {
 /**
  * `next start` of an existing build (NEXT_DIST_DIR) in production mode, rate limiting off
  * (the benchmarks measure capacity, not the limiter), with the node flags `npm start` uses
- * (lib/server/node-args.ts; SM_SEMI_SPACE_MB and SM_V8_POOL_SIZE apply here too). BENCH_SERVER_NODE_ARGS adds
- * command-line flags, which node applies after NODE_OPTIONS: e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof` to profile the server under load, or `--max-semi-space-size=16`
- * to compare with V8's default young generation.
+ * (lib/server/node-args.ts; SM_SEMI_SPACE_MB and SM_V8_POOL_SIZE apply here too).
+ * BENCH_SERVER_NODE_ARGS adds command-line flags, which node applies after NODE_OPTIONS: e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load, or
+ * `--max-semi-space-size=16` to compare with V8's default young generation.
  */
 export async function startNextServer(opts: {
   port: number;

@@ -70,6 +70,15 @@ function durationsSince(rows, from) {
   return byLabel;
 }
 
+/** "offset duration [label] [offset kind ms]…": a stretch of time and the GC pauses that overlapped it. */
+function stretchLine(from, start, ms, label) {
+  const overlapping = pauses
+    .filter(([s, , d]) => s + d >= start && s <= start + ms)
+    .map(([s, kind, d]) => `[${(s - from).toFixed(0)} ${kind} ${d.toFixed(1)}]`);
+  const head = [(start - from).toFixed(0).padStart(7), ms.toFixed(1).padStart(6)];
+  return [...head, ...(label === undefined ? [] : [label]), overlapping.join(" ")].join(" ");
+}
+
 function summarize() {
   const from = performance.now() - windowMs;
   const lines = [
@@ -90,21 +99,11 @@ function summarize() {
   }
   lines.push(`queries slower than ${slowMs} ms: offset, duration, statement, overlapping GC pauses [offset, kind, ms]`);
   for (const [start, name, ms] of queries) {
-    if (start < from || ms <= slowMs) continue;
-    const overlapping = pauses
-      .filter(([s, , d]) => s + d >= start && s <= start + ms)
-      .map(([s, kind, d]) => `[${(s - from).toFixed(0)} ${kind} ${d.toFixed(1)}]`);
-    lines.push(
-      `${(start - from).toFixed(0).padStart(7)} ${ms.toFixed(1).padStart(6)} ${name} ${overlapping.join(" ")}`,
-    );
+    if (start >= from && ms > slowMs) lines.push(stretchLine(from, start, ms, name));
   }
   lines.push(`event loop blocked more than ${BLOCK_MS} ms: offset, duration, overlapping GC pauses`);
   for (const [start, , ms] of blocks) {
-    if (start < from) continue;
-    const gcMs = pauses
-      .filter(([s, , d]) => s + d >= start && s <= start + ms)
-      .map(([s, kind, d]) => `[${(s - from).toFixed(0)} ${kind} ${d.toFixed(1)}]`);
-    lines.push(`${(start - from).toFixed(0).padStart(7)} ${ms.toFixed(1).padStart(6)} ${gcMs.join(" ")}`);
+    if (start >= from) lines.push(stretchLine(from, start, ms));
   }
   writeFileSync(out, `${lines.join("\n")}\n`);
 }
