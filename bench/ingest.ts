@@ -1,6 +1,7 @@
 // Ingest benchmark (issue 3): `npm run bench:ingest`.
 // Against `next start` (build first: NEXT_DIST_DIR=.next-bench npx next build), load generated
-// on the same machine, with a raw-Postgres baseline measured in the same run. Prints a summary
+// on the same machine, with a raw-Postgres baseline measured in the same run (taking turns with
+// the batched ingest, BENCH_SLICES). Prints a summary
 // and writes bench/results/ingest-<time>.json.
 //
 // Load shapes (bench/support.ts): throughput is closed-loop saturation (autocannon, BENCH_CONNECTIONS
@@ -12,6 +13,7 @@
 //      BENCH_PORT (default 3201), NEXT_DIST_DIR (default .next-bench),
 //      BENCH_SECONDS (default 15), BENCH_LEDGER_ROWS (default 5000000), BENCH_CONNECTIONS (default 4),
 //      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset,
+//      BENCH_SLICES (default 3): batched ingest and its baseline alternate in this many slices,
 //      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server.
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -42,6 +44,7 @@ const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next-bench";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const LEDGER_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 5_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const SLICES = Number(process.env.BENCH_SLICES ?? 3);
 const PHASES = new Set((process.env.BENCH_PHASES ?? "batched,baseline,single,usage,full").split(","));
 const BATCH = 500;
 const SINGLE_RATE = 200;
@@ -63,19 +66,33 @@ function makeEvents(n: number, customers: number, tsMs: number): Array<Record<st
   });
 }
 
-/** The same rows, multi-row INSERT … ON CONFLICT DO NOTHING into a copy of `events` with the same indexes. */
-async function rawBaseline(
-  url: string,
-  tenantId: string,
-): Promise<{ rowsPerSec: number; statements: number; cpuMsPer500Rows: { postgres: number; client: number } }> {
+interface BaselineRun {
+  rows: number;
+  seconds: number;
+  statements: number;
+  cpu: { postgres: number; client: number };
+}
+
+/** An empty copy of `events` with the same indexes, for the raw baseline. */
+async function createBaselineTable(url: string): Promise<void> {
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   await setup.query("DROP TABLE IF EXISTS bench_events");
   await setup.query("CREATE TABLE bench_events (LIKE events INCLUDING ALL)");
   await setup.end();
+}
+
+/**
+ * The raw baseline for `seconds`: the same rows as the ingest (new keys every time), multi-row
+ * INSERT … ON CONFLICT DO NOTHING into bench_events from CONNECTIONS connections.
+ */
+async function rawBaseline(url: string, tenantId: string, seconds: number): Promise<BaselineRun> {
   const now = Date.now();
   const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
-  const until = Date.now() + SECONDS * 1000;
+  // Connections first, so their start-up is not timed.
+  const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => pool.connect()));
+  for (const c of clients) c.release();
+  const until = Date.now() + seconds * 1000;
   let rows = 0;
   let statements = 0;
   const cpuBefore = cpuSnapshot(undefined);
@@ -108,17 +125,29 @@ async function rawBaseline(
       }
     }),
   );
-  const seconds = (Date.now() - started) / 1000;
+  const elapsed = (Date.now() - started) / 1000;
   // Before pool.end(): the backends' CPU is only readable while they live.
   const cpuAfter = cpuSnapshot(undefined);
   await pool.end();
-  const per500 = (a: number, b: number) => Math.round(((a - b) * 1000 * 500 * 100) / Math.max(1, rows)) / 100;
   return {
-    rowsPerSec: rows / seconds,
+    rows,
+    seconds: elapsed,
     statements,
+    cpu: { postgres: postgresCpuBetween(cpuBefore, cpuAfter), client: cpuAfter.self - cpuBefore.self },
+  };
+}
+
+/** Baseline slices added up: rows/s over all of them, CPU ms per 500 rows. */
+function baselineTotals(runs: BaselineRun[]) {
+  const rows = runs.reduce((n, r) => n + r.rows, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const per500 = (cpuSeconds: number) => Math.round((cpuSeconds * 1000 * 500 * 100) / Math.max(1, rows)) / 100;
+  return {
+    rowsPerSec: Math.round(rows / seconds),
+    statements: runs.reduce((n, r) => n + r.statements, 0),
     cpuMsPer500Rows: {
-      postgres: per500(postgresCpuBetween(cpuBefore, cpuAfter), 0),
-      client: per500(cpuAfter.self, cpuBefore.self),
+      postgres: per500(runs.reduce((n, r) => n + r.cpu.postgres, 0)),
+      client: per500(runs.reduce((n, r) => n + r.cpu.client, 0)),
     },
   };
 }
@@ -218,18 +247,47 @@ const results: Record<string, unknown> = {
   loadAverageAtStart: os.loadavg(),
 };
 
-async function batchedIngest(label: string): Promise<LoadResult & { eventsPerSec: number }> {
+type BatchedRun = LoadResult & CpuPerRequest & { eventsPerSec: number };
+
+async function batchedIngest(label: string, seconds = SECONDS): Promise<BatchedRun> {
   const now = Date.now();
   // Enough distinct bodies that no event repeats: every acknowledged event is a new row.
-  const expected = Math.ceil((SECONDS * 60_000) / BATCH) + 50;
+  const expected = Math.ceil((seconds * 60_000) / BATCH) + 50;
   const bodies = Array.from({ length: expected }, () => JSON.stringify({ events: makeEvents(BATCH, 200, now) }));
-  log(`${label}: batched ingest, ${BATCH} events/request, ${CONNECTIONS} connections, ${SECONDS}s`);
+  log(`${label}: batched ingest, ${BATCH} events/request, ${CONNECTIONS} connections, ${seconds}s`);
   const run = await withCpu(pid, () =>
-    saturate({ url: ingestUrl, method: "POST", headers, bodies }, CONNECTIONS, SECONDS),
+    saturate({ url: ingestUrl, method: "POST", headers, bodies }, CONNECTIONS, seconds),
   );
   const ok = run.requests - run.non2xx;
   if (ok >= bodies.length) throw new Error("bench ran out of distinct bodies; raise the pool");
   return { ...run, eventsPerSec: Math.round((ok * BATCH) / run.seconds) };
+}
+
+/**
+ * Ingest slices added up: events/s over all of them, CPU weighted by requests. Latencies of
+ * a saturated run are queueing, not a target: the worst slice's are kept.
+ */
+function batchedTotals(runs: BatchedRun[]): BatchedRun {
+  const sum = (f: (r: BatchedRun) => number) => runs.reduce((n, r) => n + f(r), 0);
+  const requests = sum((r) => r.requests);
+  const seconds = sum((r) => r.seconds);
+  const non2xx = sum((r) => r.non2xx);
+  const cpu = (k: "server" | "postgres" | "loadGenerator") =>
+    Math.round((sum((r) => (r.cpuMsPerRequest?.[k] ?? 0) * r.requests) * 100) / Math.max(1, requests)) / 100;
+  const worst = (f: (r: BatchedRun) => number) => Math.max(...runs.map(f));
+  return {
+    requests,
+    non2xx,
+    errors: sum((r) => r.errors),
+    seconds,
+    reqPerSec: requests / seconds,
+    p50: worst((r) => r.p50),
+    p90: worst((r) => r.p90),
+    p99: worst((r) => r.p99),
+    max: worst((r) => r.max),
+    eventsPerSec: Math.round(((requests - non2xx) * BATCH) / seconds),
+    cpuMsPerRequest: { server: cpu("server"), postgres: cpu("postgres"), loadGenerator: cpu("loadGenerator") },
+  };
 }
 
 /** Open loop at `rate` after a 3 s warm-up at the same rate. */
@@ -251,10 +309,30 @@ try {
     5,
   );
 
-  if (PHASES.has("batched")) results.batchedEmpty = await batchedIngest("empty ledger");
-  if (PHASES.has("baseline")) {
-    const baseline = await rawBaseline(db.url, tenant.id);
-    results.rawBaseline = { ...baseline, rowsPerSec: Math.round(baseline.rowsPerSec) };
+  if (PHASES.has("baseline")) await createBaselineTable(db.url);
+  if (PHASES.has("batched") && PHASES.has("baseline")) {
+    // Interleaved: this VM's speed drifts by up to half within minutes (the identical baseline
+    // insert cost 11.6 and 17.5 ms of Postgres CPU two minutes apart), so the ingest and its
+    // baseline take turns in SLICES slices each, and the share compares like with like.
+    const ingestRuns: BatchedRun[] = [];
+    const baselineRuns: BaselineRun[] = [];
+    for (let i = 1; i <= SLICES; i++) {
+      ingestRuns.push(await batchedIngest(`empty ledger, slice ${i}/${SLICES}`, SECONDS / SLICES));
+      log(`raw baseline, slice ${i}/${SLICES}`);
+      baselineRuns.push(await rawBaseline(db.url, tenant.id, SECONDS / SLICES));
+    }
+    results.batchedEmpty = batchedTotals(ingestRuns);
+    results.rawBaseline = baselineTotals(baselineRuns);
+    results.slices = ingestRuns.map((r, i) => ({
+      eventsPerSec: r.eventsPerSec,
+      baselineRowsPerSec: Math.round(baselineRuns[i].rows / baselineRuns[i].seconds),
+      percentOfBaseline: Math.round((100 * r.eventsPerSec * baselineRuns[i].seconds) / baselineRuns[i].rows),
+    }));
+  } else if (PHASES.has("batched")) {
+    results.batchedEmpty = await batchedIngest("empty ledger");
+  } else if (PHASES.has("baseline")) {
+    log("raw baseline");
+    results.rawBaseline = baselineTotals([await rawBaseline(db.url, tenant.id, SECONDS)]);
   }
   const empty = results.batchedEmpty as { eventsPerSec: number } | undefined;
   const raw = results.rawBaseline as { rowsPerSec: number } | undefined;
@@ -327,6 +405,7 @@ const r = results as Record<
   (LoadResult & CpuPerRequest & { eventsPerSec: number; rowsPerSec: number }) | undefined
 > & {
   percentOfBaseline?: number;
+  slices?: Array<{ eventsPerSec: number; baselineRowsPerSec: number; percentOfBaseline: number }>;
   fullVsEmptyPercent?: number;
   ledgerRows?: number;
   loadAverageAtStart: number[];
@@ -343,7 +422,10 @@ if (r.rawBaseline)
     `raw Postgres baseline (same rows, INSERT … ON CONFLICT DO NOTHING, ${CONNECTIONS} connections): ${r.rawBaseline.rowsPerSec.toLocaleString()} rows/s (CPU ms per 500 rows: Postgres ${(r.rawBaseline as unknown as { cpuMsPer500Rows: { postgres: number } }).cpuMsPer500Rows.postgres})` +
       (r.percentOfBaseline === undefined
         ? ""
-        : ` → ingest = ${r.percentOfBaseline}% [target ≥ 50%] ${verdict(r.percentOfBaseline >= 50)}`),
+        : ` → ingest = ${r.percentOfBaseline}% [target ≥ 50%] ${verdict(r.percentOfBaseline >= 50)}`) +
+      (r.slices
+        ? ` (alternating in ${r.slices.length} slices: ${r.slices.map((x) => `${x.percentOfBaseline}%`).join(", ")})`
+        : ""),
   );
 if (r.health200)
   lines.push(
