@@ -1,8 +1,7 @@
 // Ingest benchmark (issue 3): `npm run bench:ingest`.
 // Against `next start` (build first: NEXT_DIST_DIR=.next-bench npx next build), load generated
-// on the same machine, with a raw-Postgres baseline measured in the same run (taking turns with
-// the batched ingest, BENCH_SLICES). Prints a summary
-// and writes bench/results/ingest-<time>.json.
+// on the same machine, with a raw-Postgres baseline measured in the same run, taking turns with
+// the batched ingest (BENCH_SLICES). Prints a summary and writes bench/results/ingest-<time>.json.
 //
 // Load shapes (bench/support.ts): throughput is closed-loop saturation (autocannon, BENCH_CONNECTIONS
 // clients); "at 200 req/s" is an open loop that sends one request every 5 ms and counts latency
