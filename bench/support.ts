@@ -79,7 +79,12 @@ export async function startNextServer(opts: {
   const appDir = path.resolve(opts.appDir ?? ".");
   const base = `http://127.0.0.1:${opts.port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, nextBin(appDir), "start", "-p", String(opts.port)], {
+  // An experiment (bench/probes/hot-routes-server.ts): the app's hot routes without Next.js.
+  const bare = process.env.BENCH_BARE_HOT_ROUTES === "1" && opts.appDir === undefined;
+  const serverArgs = bare
+    ? ["--import", "tsx", path.resolve("bench/probes/hot-routes-server.ts"), String(opts.port)]
+    : [nextBin(appDir), "start", "-p", String(opts.port)];
+  const child = spawn(process.execPath, [...nodeArgs, ...serverArgs], {
     cwd: appDir,
     env: {
       ...process.env,
