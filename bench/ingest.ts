@@ -13,7 +13,9 @@
 //      BENCH_SECONDS (default 15), BENCH_LEDGER_ROWS (default 5000000), BENCH_CONNECTIONS (default 4),
 //      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset,
 //      BENCH_SLICES (default 3): batched ingest and its baseline alternate in this many slices,
-//      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server.
+//      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server,
+//      BENCH_KEEP_DB=1 to keep the bench database after the run (it is dropped by default),
+//      BENCH_BARE_HOT_ROUTES=1 for the experiment without Next.js (bench/probes/hot-routes-server.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
