@@ -236,6 +236,7 @@ const server = await startNextServer({
   port: HTTP_PORT,
   distDir: DIST_DIR,
   databaseUrl: process.env.BENCH_SERVER_DATABASE_URL ?? db.url,
+  bareHotRoutes: process.env.BENCH_BARE_HOT_ROUTES === "1",
 });
 const pid = server.child.pid;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };

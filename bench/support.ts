@@ -75,13 +75,16 @@ export async function startNextServer(opts: {
   appDir?: string;
   /** Polled until it answers 2xx (default /api/health). */
   readyPath?: string;
+  /**
+   * An experiment, not `next start`: the app's three hot routes on plain node:http
+   * (bench/probes/hot-routes-server.ts), to measure what Next.js's request handling costs them.
+   */
+  bareHotRoutes?: boolean;
 }): Promise<NextServer> {
   const appDir = path.resolve(opts.appDir ?? ".");
   const base = `http://127.0.0.1:${opts.port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  // An experiment (bench/probes/hot-routes-server.ts): the app's hot routes without Next.js.
-  const bare = process.env.BENCH_BARE_HOT_ROUTES === "1" && opts.appDir === undefined;
-  const serverArgs = bare
+  const serverArgs = opts.bareHotRoutes
     ? ["--import", "tsx", path.resolve("bench/probes/hot-routes-server.ts"), String(opts.port)]
     : [nextBin(appDir), "start", "-p", String(opts.port)];
   const child = spawn(process.execPath, [...nodeArgs, ...serverArgs], {
@@ -327,10 +330,10 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
   const elapsed = (performance.now() - start) / 1000;
   const sorted = latencies.slice().sort();
   const slowest = Array.from(latencies.keys())
-    .sort((a, b) => (latencies[b] ?? 0) - (latencies[a] ?? 0))
+    .sort((a, b) => latencies[b] - latencies[a])
     .slice(0, 20)
     .sort((a, b) => a - b)
-    .map((i): [number, number] => [round2((i * interval) / 1000), round2(latencies[i] ?? 0)]);
+    .map((i): [number, number] => [round2((i * interval) / 1000), round2(latencies[i])]);
   return {
     requests: total,
     non2xx,

@@ -3,7 +3,7 @@
 // server, to measure what Next.js's request handling costs them. The product is served by
 // `next start` only; nothing imports this file.
 //
-//   BENCH_BARE_HOT_ROUTES=1 npm run bench:ingest      (bench/support.ts starts this instead of next start)
+//   BENCH_BARE_HOT_ROUTES=1 npm run bench:ingest      (it starts this instead of next start)
 //
 // /api/health answers here without a handler, so the health reference of such a run is not
 // comparable with next start's.
