@@ -1,6 +1,7 @@
+import type { QueryConfig } from "pg";
 import { fromEpochMs } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
-import type { PgClient } from "@/lib/db/pg-pool";
+import type { PgClient, PgTransaction } from "@/lib/db/pg-pool";
 import { tenantLockKey } from "@/lib/db/tenant-lock-key";
 
 export type AggregationKind = "sum" | "count" | "max" | "last" | "unique_count";
@@ -84,11 +85,15 @@ export const COUNTER_LOCK_CLASS = 0x534d_6374;
  * writer never deadlock.
  */
 export async function lockTenantCounters(client: PgClient, tenantId: string): Promise<void> {
-  await client.query({
+  await client.query(counterLockQuery(tenantId));
+}
+
+function counterLockQuery(tenantId: string): QueryConfig {
+  return {
     name: "sm_counter_lock",
     text: "SELECT pg_advisory_xact_lock($1::int, $2::int)",
     values: [COUNTER_LOCK_CLASS | 0, tenantLockKey(tenantId)],
-  });
+  };
 }
 
 /** Writes moving at least this many counters take the tenant's counter lock (lockTenantCounters). */
@@ -97,15 +102,21 @@ export const LOCK_FROM_COUNTERS = 16;
 /**
  * Applies counter deltas inside the caller's transaction. Rows are locked in one global
  * order (statement kind, then meter, customer, period in byte order); a write of many
- * counters first takes the tenant's counter lock.
+ * counters first takes the tenant's counter lock. With `tx`, the statements are sent without
+ * waiting for their answers (they go out with the COMMIT, see withPgTransaction).
  */
-export async function applyCounterDeltas(client: PgClient, tenantId: string, deltas: CounterDelta[]): Promise<void> {
-  if (deltas.length >= LOCK_FROM_COUNTERS) await lockTenantCounters(client, tenantId);
+export async function applyCounterDeltas(
+  client: PgClient,
+  tenantId: string,
+  deltas: CounterDelta[],
+  tx?: PgTransaction,
+): Promise<void> {
+  const queries: QueryConfig[] = deltas.length >= LOCK_FROM_COUNTERS ? [counterLockQuery(tenantId)] : [];
   for (const kind of KIND_ORDER) {
     const rows = deltas.filter((d) => kindOf(d.aggregation) === kind);
     if (rows.length === 0) continue;
     // Named: each pooled connection parses and plans the statement once.
-    await client.query({
+    queries.push({
       name: `sm_counter_upsert_${kind}`,
       text: UPSERT_SQL[kind],
       values: [
@@ -121,5 +132,9 @@ export async function applyCounterDeltas(client: PgClient, tenantId: string, del
         textArray(rows.map((r) => r.adjustment)),
       ],
     });
+  }
+  for (const query of queries) {
+    if (tx) tx.send(query);
+    else await client.query(query);
   }
 }

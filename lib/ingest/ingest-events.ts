@@ -2,7 +2,7 @@ import { ApiError } from "@/lib/api/errors";
 import { type PeriodMs, periodForMs } from "@/lib/billing/period";
 import { fromEpochMs, toEpochMsText } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
-import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
+import { type PgClient, type PgTransaction, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { ingestBeginSql } from "@/lib/meters/config-lock";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
@@ -104,7 +104,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
       try {
         // The shared meter-config lock (lib/meters/config-lock.ts): no aggregation change
         // commits between this batch reading its meters and writing its counters.
-        stored = await withPgTransaction((client) => writeBatch(client, tenantId, batch, nowMs), {
+        stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, nowMs), {
           begin: ingestBeginSql(tenantId),
         });
         break;
@@ -181,6 +181,7 @@ function storedPayload(row: StoredRow): EventPayload {
 
 async function writeBatch(
   client: PgClient,
+  tx: PgTransaction,
   tenantId: string,
   events: ValidEvent[],
   nowMs: number,
@@ -304,7 +305,7 @@ async function writeBatch(
 
   const fresh = placed.filter((p) => state.get(p.event.idempotencyKey)?.inserted === true);
   if (fresh.length > 0) {
-    await applyInserted(client, tenantId, fresh, ids);
+    await applyInserted(client, tx, tenantId, fresh, ids);
   }
   return state;
 }
@@ -320,14 +321,18 @@ async function ensureMeters(
   const absent = metrics.filter((m) => !byMetric.has(m)).sort(compareKeys);
   if (absent.length > 0) {
     // API.md: an event for a metric with no meter creates a `sum` meter.
-    await client.query(
-      `INSERT INTO meters (tenant_id, id, metric, display_name, aggregation, updated_at)
-       SELECT $1, u.id, u.metric, u.metric, 'sum', now() FROM unnest($2::text[], $3::text[]) AS u(metric, id)
-       ORDER BY u.metric COLLATE "C"
-       ON CONFLICT (tenant_id, metric) DO NOTHING`,
-      [tenantId, absent, absent.map(() => newId("mtr"))],
-    );
-    const again = await client.query<MeterRow>(sql, [tenantId, absent]);
+    // Sent together (pipelined): the SELECT runs after the INSERT and sees a concurrent
+    // batch's meter too, once the INSERT has waited for it.
+    const [, again] = await Promise.all([
+      client.query(
+        `INSERT INTO meters (tenant_id, id, metric, display_name, aggregation, updated_at)
+         SELECT $1, u.id, u.metric, u.metric, 'sum', now() FROM unnest($2::text[], $3::text[]) AS u(metric, id)
+         ORDER BY u.metric COLLATE "C"
+         ON CONFLICT (tenant_id, metric) DO NOTHING`,
+        [tenantId, absent, absent.map(() => newId("mtr"))],
+      ),
+      client.query<MeterRow>(sql, [tenantId, absent]),
+    ]);
     for (const m of again.rows) byMetric.set(m.metric, m);
   }
   return byMetric;
@@ -343,14 +348,16 @@ async function ensureCustomers(
     WHERE tenant_id = $1 AND customer_ref = ANY($2::text[])`;
   const absent = refs.filter((r) => !anchors.has(r)).sort(compareKeys);
   if (absent.length > 0) {
-    await client.query(
-      `INSERT INTO customers (tenant_id, id, customer_ref, updated_at)
-       SELECT $1, u.id, u.ref, now() FROM unnest($2::text[], $3::text[]) AS u(ref, id)
-       ORDER BY u.ref COLLATE "C"
-       ON CONFLICT (tenant_id, customer_ref) DO NOTHING`,
-      [tenantId, absent, absent.map(() => newId("cst"))],
-    );
-    const again = await client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, absent]);
+    const [, again] = await Promise.all([
+      client.query(
+        `INSERT INTO customers (tenant_id, id, customer_ref, updated_at)
+         SELECT $1, u.id, u.ref, now() FROM unnest($2::text[], $3::text[]) AS u(ref, id)
+         ORDER BY u.ref COLLATE "C"
+         ON CONFLICT (tenant_id, customer_ref) DO NOTHING`,
+        [tenantId, absent, absent.map(() => newId("cst"))],
+      ),
+      client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, absent]),
+    ]);
     for (const c of again.rows) anchors.set(c.customer_ref, c.billing_anchor?.getTime() ?? null);
   }
   return anchors;
@@ -368,6 +375,7 @@ interface Acc {
 /** Counters, distinct values and late-event adjustments for the rows this batch inserted. */
 async function applyInserted(
   client: PgClient,
+  tx: PgTransaction,
   tenantId: string,
   fresh: Placed[],
   ids: Map<string, string>,
@@ -498,8 +506,9 @@ async function applyInserted(
     }
   }
 
+  // Neither statement's answer is needed: they go out with the COMMIT.
   if (adjustments.length > 0) {
-    await client.query({
+    tx.send({
       name: "sm_ingest_late_adjustments",
       text: `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
        SELECT $1, u.id, u.m, u.c, ${fromEpochMs("u.p")}, u.d, u.r, $2, u.e
@@ -521,7 +530,7 @@ async function applyInserted(
 
   const deltas: CounterDelta[] = [];
   for (const a of accs.values()) if (a.delta.events > 0 || a.delta.adjustment !== "0") deltas.push(a.delta);
-  await applyCounterDeltas(client, tenantId, deltas);
+  await applyCounterDeltas(client, tenantId, deltas, tx);
 }
 
 /**
