@@ -70,9 +70,10 @@ export function exportEventsCsv(filter: EventFilter & { from: string; to: string
           where.push(`ts >= ${t}`, `(ts, id) > (${t}, $${values.length}::bigint)`);
         }
         values.push(EXPORT_PAGE_SIZE);
+        // The table's columns, not the selected text alias `id` (see listEvents).
         const { rows } = await getPgPool().query<EventRow>(
           `SELECT ${EVENT_COLUMNS_SQL} FROM events WHERE ${where.join(" AND ")}
-           ORDER BY ts ASC, id ASC LIMIT $${values.length}`,
+           ORDER BY events.ts ASC, events.id ASC LIMIT $${values.length}`,
           values,
         );
         if (rows.length < EXPORT_PAGE_SIZE) done = true;

@@ -4,7 +4,15 @@ import { decodeCursor, toPage } from "@/lib/api/pagination";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { EVENT_COLUMNS_SQL, type EventRow, type LedgerEventDto, toLedgerEventDto } from "./schemas";
 
-const ZEventCursor = z.object({ t: z.iso.datetime(), i: z.string().regex(/^\d{1,19}$/) });
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const ZEventCursor = z.object({
+  t: z.iso.datetime(),
+  // A ledger id: a Postgres bigint.
+  i: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .refine((i) => BigInt(i) <= MAX_BIGINT),
+});
 
 export interface EventFilter {
   tenantId: string;
@@ -34,7 +42,8 @@ export function eventConditions(f: EventFilter): { conditions: string[]; params:
  * inserted while a client pages never shift or duplicate the rows it has not seen yet.
  * Plain SQL through the pg pool: this is a hot read path, and the plan is a backward scan
  * of the primary key (tenant_id, ts, id) or of (tenant_id, customer_ref, ts) that stops after
- * limit + 1 rows.
+ * limit + 1 rows. The ORDER BY names the table's columns: a bare `id` would sort by the
+ * selected text alias ("999" after "1000"), not the number the cursor compares.
  */
 export async function listEvents(
   opts: EventFilter & { limit: number; cursor?: string },
@@ -51,7 +60,7 @@ export async function listEvents(
   params.push(opts.limit + 1);
   const { rows } = await getPgPool().query<EventRow>(
     `SELECT ${EVENT_COLUMNS_SQL} FROM events WHERE ${conditions.join(" AND ")}
-     ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
+     ORDER BY events.ts DESC, events.id DESC LIMIT $${params.length}`,
     params,
   );
   return toPage(rows, opts.limit, toLedgerEventDto, (r) => ({ t: r.ts.toISOString(), i: r.id }));

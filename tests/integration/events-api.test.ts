@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GET as exportEvents } from "@/app/api/v1/events/export/route";
 import { GET as listEvents } from "@/app/api/v1/events/route";
+import { getPgPool } from "@/lib/db/pg-pool";
 import { EXPORT_COLUMNS, EXPORT_PAGE_SIZE } from "@/lib/events/export-events-csv";
 import { ZLedgerEvent } from "@/lib/events/schemas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
@@ -174,6 +175,48 @@ describe("events list", () => {
       const ordered = a.ts > b.ts || (a.ts === b.ts && BigInt(a.id) > BigInt(b.id));
       expect(ordered, `${a.ts}/${a.id} before ${b.ts}/${b.id}`).toBe(true);
     }
+  });
+
+  it("orders and pages by the numeric id where ids gain a digit (999 → 1000), list and export alike", async () => {
+    const t = await createTestTenant();
+    // Ledger ids come from one sequence: move it to just below the next power of ten, so the
+    // events below straddle it (text order would put "1000" before "999").
+    const seq = await getPgPool().query<{ v: string }>(
+      "SELECT nextval(pg_get_serial_sequence('events', 'id'))::text AS v",
+    );
+    const below = 10n ** BigInt(seq.rows[0].v.length) - 5n;
+    await getPgPool().query("SELECT setval(pg_get_serial_sequence('events', 'id'), $1::bigint)", [String(below)]);
+    const ts = at(2);
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      metric: "api_calls",
+      customerRef: "cus_DIGITS",
+      quantity: 1,
+      ts, // all on one millisecond: the id alone orders them
+      idempotencyKey: `d${i}`,
+    }));
+    await ingest(t.tenantId, events);
+    const { seen } = await allPages(t.apiKey, "", 5);
+    const ids = seen.map((e) => BigInt(e.id));
+    expect(ids).toHaveLength(12);
+    expect(ids.some((id) => id < below + 5n) && ids.some((id) => id >= below + 5n)).toBe(true);
+    expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : 1)));
+    expect(new Set(seen.map((e) => e.idempotencyKey)).size).toBe(12);
+    const res = await callRoute(exportEvents, {
+      path: `/api/v1/events/export?from=${encodeURIComponent(at(1))}&to=${encodeURIComponent(at(3))}`,
+      key: t.apiKey,
+    });
+    const exported = parseCsv(res.body as string)
+      .slice(1)
+      .map((r) => r[EXPORT_COLUMNS.indexOf("id")]);
+    expect(exported).toEqual([...seen].reverse().map((e) => e.id));
+  });
+
+  it("refuses a cursor whose id is beyond a bigint with 422, not a 500", async () => {
+    const t = await createTestTenant();
+    const cursor = Buffer.from(JSON.stringify({ t: at(0), i: "9999999999999999999" })).toString("base64url");
+    const res = await callRoute(listEvents, { path: `/api/v1/events?cursor=${cursor}`, key: t.apiKey });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([{ path: "cursor", message: "invalid cursor" }]);
   });
 
   it("stays stable while events are inserted between pages: every pre-existing event exactly once", async () => {
