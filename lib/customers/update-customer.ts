@@ -13,8 +13,9 @@ import { type CustomerDto, toCustomerDto, type UpdateCustomerInput } from "./sch
  *
  * Counters are keyed by billing period. Moving the anchor while the open period already
  * holds usage would leave that usage in a period that no longer exists for the customer
- * (usage/current would read the new period's empty counter), so it is refused; closed
- * periods keep their stored boundaries and are unaffected.
+ * (usage/current would read the new period's empty counter), so it is refused. So is a move
+ * whose new open period would overlap a closed period with usage (an anchor moved back): that
+ * usage would be billed in neither. Other closed periods keep their stored boundaries.
  */
 export async function updateCustomer(opts: {
   tenantId: string;
@@ -39,9 +40,14 @@ export async function updateCustomer(opts: {
       const next = input.billingAnchor === null ? null : new Date(input.billingAnchor);
       if ((next?.getTime() ?? null) !== (current.billingAnchor?.getTime() ?? null)) {
         const open = periodFor(now, current.billingAnchor);
+        const nextOpen = periodFor(now, next);
+        // Usage the move would split: the open period's (under the old anchor), and that of any
+        // closed period the new open period would overlap (moving the anchor back puts part of
+        // the last closed period inside the new open one).
+        const since = new Date(Math.min(open.start.getTime(), nextOpen.start.getTime()));
         const usage =
           (await tx.counter.findFirst({
-            where: { tenantId, customerRef, periodEnd: { gt: now } },
+            where: { tenantId, customerRef, periodEnd: { gt: since } },
             select: { meterId: true },
           })) ??
           (await tx.adjustment.findFirst({
@@ -51,7 +57,7 @@ export async function updateCustomer(opts: {
         if (usage) {
           throw new ApiError({
             code: "conflict",
-            message: `Customer "${customerRef}" already has usage in its current billing period (${open.start.toISOString()} – ${open.end.toISOString()}); changing the billing anchor now would split that usage across periods. Change it before usage is recorded or right after the period ends.`,
+            message: `Customer "${customerRef}" already has usage in its current billing period (${open.start.toISOString()} – ${open.end.toISOString()}) or in a period the new anchor's current period (${nextOpen.start.toISOString()} – ${nextOpen.end.toISOString()}) would overlap; changing the billing anchor now would split that usage across periods. Change it before usage is recorded or once no such usage remains in the open period.`,
           });
         }
         data.billingAnchor = next;
