@@ -6,6 +6,8 @@ export const MAX_QUANTITY_DECIMALS = 6;
 // numeric(38, 6): at most 32 digits before the decimal point.
 const MAX_INTEGER_DIGITS = 32;
 const DECIMAL_STRING = /^\d+(\.\d+)?$/;
+// A double holds every decimal of up to 15 significant digits exactly (DBL_DIG).
+const MAX_EXACT_NUMBER_DIGITS = 15;
 
 export type QuantityResult = { ok: true; value: string } | { ok: false; message: string };
 
@@ -15,7 +17,16 @@ export function normalizeQuantity(raw: unknown): QuantityResult {
     if (!Number.isFinite(raw)) return { ok: false, message: "must be a finite number" };
     if (raw < 0) return { ok: false, message: "must be ≥ 0" };
     if (Number.isSafeInteger(raw)) return { ok: true, value: String(raw) };
-    return checkDecimal(new Decimal(String(raw)));
+    const d = new Decimal(String(raw));
+    // JSON.parse made the number a double: beyond 15 significant digits it may no longer be
+    // what the client sent (12345678901.123456 arrives as 12345678901.123455), and a quantity
+    // must never change silently. Every decimal of up to 15 digits survives a double exactly.
+    if (d.sd() > MAX_EXACT_NUMBER_DIGITS)
+      return {
+        ok: false,
+        message: `a JSON number with more than ${MAX_EXACT_NUMBER_DIGITS} significant digits is not exact; send it as a decimal string like "12345678901.123456"`,
+      };
+    return checkDecimal(d);
   }
   if (typeof raw === "string") {
     if (raw.startsWith("-") && DECIMAL_STRING.test(raw.slice(1))) return { ok: false, message: "must be ≥ 0" };

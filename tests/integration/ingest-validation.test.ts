@@ -108,6 +108,13 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ["a boolean quantity", { quantity: true }, "validation_failed", "events[1].quantity"],
     ["a missing quantity", { quantity: undefined }, "validation_failed", "events[1].quantity"],
     ["a quantity too large for numeric(38,6)", { quantity: 1e40 }, "validation_failed", "events[1].quantity"],
+    [
+      "a JSON number beyond 15 significant digits",
+      { quantity: 12345678901.123455 },
+      "validation_failed",
+      "events[1].quantity: a JSON number with more than 15 significant digits is not exact",
+    ],
+    ["a JSON integer beyond 2^53 − 1", { quantity: 2 ** 53 }, "validation_failed", "events[1].quantity: a JSON number"],
     ["a ts without offset", { ts: "2026-11-27T14:30:00" }, "validation_failed", "events[1].ts"],
     ["a date-only ts", { ts: "2026-11-27" }, "validation_failed", "events[1].ts"],
     ["an impossible date", { ts: "2026-02-30T00:00:00Z" }, "validation_failed", "events[1].ts"],
@@ -236,5 +243,36 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     });
     expect(res.body.accepted).toBe(4);
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("12345678901234567890.423457");
+  });
+
+  it("never lets JSON's doubles change a quantity: a lossy number is refused, its decimal string counts exactly", async () => {
+    const t = await createTestTenant();
+    const ts = isoNow(-1000);
+    // As a client's serializer writes it: JSON.parse would make this 12345678901.123455.
+    const lossy = `{"events":[{"metric":"api_calls","customerRef":"cus_1","quantity":12345678901.123456,"ts":"${ts}"}]}`;
+    const refused = await postIngest(t.apiKey, lossy);
+    expect(refused.status).toBe(200);
+    expect(refused.body.results[0]).toMatchObject({ status: "rejected", error: { code: "validation_failed" } });
+    expect(refused.body.results[0].error.message).toContain("send it as a decimal string");
+    const exact = await postIngest(t.apiKey, {
+      events: [
+        good({ quantity: "12345678901.123456", ts, idempotencyKey: undefined }),
+        good({ quantity: 9_007_199_254_740_991, ts, idempotencyKey: "max-safe" }), // 2^53 − 1: exact
+      ],
+    });
+    expect(exact.body.accepted).toBe(2);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("9007211600419892.123456");
+    expect(await ledgerCount(t.tenantId)).toBe(2);
+  });
+
+  it("sums past a single quantity's 32 integer digits without overflowing the counter", async () => {
+    const t = await createTestTenant();
+    const big = `${"9".repeat(32)}.999999`;
+    const events = ["a", "b", "c"].map((k) => good({ quantity: big, idempotencyKey: `big-${k}` }));
+    expect((await postIngest(t.apiKey, { events: events.slice(0, 1) })).body.accepted).toBe(1);
+    // Each batch after the first pushes the sum to 33 digits: it used to fail with a 500.
+    expect((await postIngest(t.apiKey, { events: events.slice(1, 2) })).body.accepted).toBe(1);
+    expect((await postIngest(t.apiKey, { events: events.slice(2) })).body.accepted).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe(`2${"9".repeat(31)}9.999997`);
   });
 });
