@@ -26,11 +26,15 @@ const ZFlatAmountDecimal = ZAmountDecimal.refine((s) => isInteger(parseFixed(s))
   message: "must represent an integer amount in minor units",
 });
 
+// One message for every way up_to can be wrong (1.5, "100", 0): zod's own for a union is
+// "Invalid input".
+const UP_TO = { error: 'must be a whole number > 0, or "inf" for the last tier' };
+
 export const ZPriceTier = z
   .object({
     // Stripe returns the last tier's up_to as null; accept it back as "inf".
     up_to: z
-      .union([z.number().int('must be an integer or "inf"').positive("must be > 0"), z.literal("inf"), z.null()])
+      .union([z.number().int(UP_TO).positive(UP_TO), z.literal("inf"), z.null()], UP_TO)
       .transform((v) => v ?? "inf"),
     unit_amount: ZUnitAmount.nullish(),
     unit_amount_decimal: ZAmountDecimal.nullish(),
@@ -46,10 +50,15 @@ export const ZTransformQuantity = z
   })
   .strict();
 
+// ISO 4217's current codes, as the runtime's ICU data knows them (162 in Node 20). Stripe
+// refuses a code that is not a currency; so do we, instead of storing "xyz" and pricing in it.
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency").map((c) => c.toLowerCase()));
+
 export const ZCurrency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, "must be a three-letter ISO currency code")
-  .transform((c) => c.toLowerCase());
+  .transform((c) => c.toLowerCase())
+  .refine((c) => ISO_CURRENCIES.has(c), "must be an ISO 4217 currency code, e.g. usd");
 
 /** The Stripe-shaped pricing fields, as a client sends them (nulls mean "not set"). */
 export const ZPriceFields = z

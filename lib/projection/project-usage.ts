@@ -5,8 +5,15 @@ import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pr
 import { formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
-import { type Forecast, forecastClock, forecastQuantity, utcDayStart } from "./forecast-quantity";
-import { type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
+import {
+  DAY_MS,
+  type Forecast,
+  forecastClock,
+  forecastQuantity,
+  TRAILING_DAYS,
+  utcDayStart,
+} from "./forecast-quantity";
+import { type AdjustmentRow, type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
 
 export type UnpricedReason =
   | "no_price"
@@ -79,6 +86,7 @@ interface Snapshot {
   prices: Array<PriceRow & { metric: string }>;
   rollups: RollupRow[];
   today: TodayRow[];
+  adjustments: AdjustmentRow[];
 }
 
 // Everything a projection reads, in one statement (one round trip, one snapshot). The period
@@ -88,7 +96,9 @@ interface Snapshot {
 // - rollups: per-day usage of closed days (see trailing-usage.ts), ≤ 64 rows per metric;
 // - today: the ledger since UTC midnight for this customer only, on the events
 //   (tenant_id, customer_ref, ts) index — no upper bound, so events up to 5 minutes ahead
-//   (accepted by ingest) are in it as they are in the counter.
+//   (accepted by ingest) are in it as they are in the counter;
+// - adjustments: made since the trailing window's start (the later of the period's start and
+//   7 UTC days before today), summed per counter: they move the trailing rate too.
 const SNAPSHOT_SQL = `
   SELECT
     (SELECT json_build_object('anchor', billing_anchor) FROM customers
@@ -109,7 +119,12 @@ const SNAPSHOT_SQL = `
     (SELECT coalesce(json_agg(t), '[]') FROM (
         SELECT metric, period_start, sum(quantity)::text AS quantity, count(*)::text AS events
         FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5
-        GROUP BY metric, period_start) t) AS today`;
+        GROUP BY metric, period_start) t) AS today,
+    (SELECT coalesce(json_agg(a), '[]') FROM (
+        SELECT meter_id, period_start, sum(delta)::text AS delta
+        FROM adjustments WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4
+          AND created_at >= greatest(period_start, $6)
+        GROUP BY meter_id, period_start) a) AS adjustments`;
 
 function sumInts(values: number[]): number {
   const total = values.reduce((acc, v) => acc + BigInt(v), 0n);
@@ -118,12 +133,23 @@ function sumInts(values: number[]): number {
   return Number(total);
 }
 
-/** The most used currency among the priced lines (ties: first by metric). */
-function dominantCurrency(rows: LineRow[]): string | null {
+/**
+ * The customer's currency: Stripe bills a subscription in one currency, that of its prices.
+ * Without a subscription to read, it is the currency of most of the active prices the
+ * customer has usage under this period (ties: first by metric); a customer without usage
+ * yet gets that of most of the tenant's active prices. Prices the customer does not use never
+ * decide it: adding an unrelated price must not flip a customer's bill to another currency.
+ */
+function customerCurrency(rows: LineRow[]): string | null {
+  const active = rows.filter((r) => r.price?.active);
+  const used = active.filter((r) => r.value !== null);
   const counts = new Map<string, number>();
-  for (const r of rows) if (r.price?.active) counts.set(r.price.currency, (counts.get(r.price.currency) ?? 0) + 1);
+  for (const r of used.length > 0 ? used : active) {
+    const c = (r.price as PriceRow).currency;
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
   let best: string | null = null;
-  for (const [c, n] of counts) if (best === null || n > counts.get(best)!) best = c;
+  for (const [c, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = c;
   return best;
 }
 
@@ -143,7 +169,14 @@ export async function projectUsage(opts: {
   const { rows } = await getPgPool().query<Snapshot>({
     name: "sm_projection_snapshot",
     text: SNAPSHOT_SQL,
-    values: [opts.tenantId, opts.customerRef, new Date(now.getTime() - OPEN_PERIOD_LOOKBACK_MS), now, utcDayStart(now)],
+    values: [
+      opts.tenantId,
+      opts.customerRef,
+      new Date(now.getTime() - OPEN_PERIOD_LOOKBACK_MS),
+      now,
+      utcDayStart(now),
+      new Date(utcDayStart(now).getTime() - TRAILING_DAYS * DAY_MS),
+    ],
   });
   const snap = rows[0];
   if (!snap.customer) {
@@ -162,6 +195,7 @@ export async function projectUsage(opts: {
     counters: snap.counters,
     rollups: snap.rollups,
     today: snap.today,
+    adjustments: snap.adjustments,
   });
   const priceBy = new Map(snap.prices.map((p) => [p.metric, p]));
   const lines = new Map<string, LineRow>();
@@ -177,7 +211,7 @@ export async function projectUsage(opts: {
       lines.set(p.metric, { metric: p.metric, aggregation: null, unit: null, value: null, price: p });
   }
   const ordered = [...lines.values()].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-  const currency = dominantCurrency(ordered);
+  const currency = customerCurrency(ordered);
   const clock = forecastClock(period, now);
 
   const lineItems = ordered.map((row): ProjectionLineItem => {

@@ -28,6 +28,13 @@ export interface TodayRow {
   events: string;
 }
 
+/** Adjustments of one counter made inside the trailing window, summed. */
+export interface AdjustmentRow {
+  meter_id: string;
+  period_start: string;
+  delta: string;
+}
+
 export interface CounterRow {
   meter_id: string;
   period_start: string;
@@ -72,6 +79,8 @@ export async function trailingUsage(opts: {
   counters: CounterRow[];
   rollups: RollupRow[];
   today: TodayRow[];
+  /** Made since the window's start (the query's `created_at` bound): usage of the window too. */
+  adjustments: AdjustmentRow[];
 }): Promise<Map<string, TrailingUsage>> {
   const periodMs = opts.period.start.getTime();
   const todayMs = utcDayStart(opts.now).getTime();
@@ -121,13 +130,21 @@ export async function trailingUsage(opts: {
     ({ closed, window } = tally(rebuilt.rows));
   }
 
+  // A correction made this week (a refund of bad usage, a late event's adjustment) changes the
+  // recent rate as it changes the counter: a −90 correction of 100 units must not leave the
+  // forecast running at 100 units a week. It counts as usage at the time it was made.
+  const adjusted = new Map<string, bigint>();
+  for (const a of opts.adjustments) {
+    if (inPeriod(a.period_start)) adjusted.set(a.meter_id, (adjusted.get(a.meter_id) ?? 0n) + toMicros(a.delta));
+  }
   const out = new Map<string, TrailingUsage>();
   for (const m of runRate) {
     const w = window.get(m.metric) ?? ZERO;
     const t = today.get(m.metric) ?? ZERO;
+    const adj = adjusted.get(m.id) ?? 0n; // a quantity for sum meters, a number of events for count meters
     out.set(m.metric, {
-      quantity: fixed(w.micros + t.micros, 6),
-      events: fixed(w.events + t.events),
+      quantity: fixed(w.micros + t.micros + (m.aggregation === "sum" ? adj : 0n), 6),
+      events: fixed((w.events + t.events) * 1_000_000n + (m.aggregation === "count" ? adj : 0n), 6),
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { POST as createPriceRoute } from "@/app/api/v1/prices/route";
+import { createAdjustment } from "@/lib/adjustments/create-adjustment";
 import { periodFor } from "@/lib/billing/period";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
@@ -193,6 +194,52 @@ describe("usage projection", () => {
       ["d_off", null, "price_inactive"],
     ]);
     expect(p.total).toBe(30);
+  });
+
+  it("lets a correction made this week lower the trailing rate as it lowers the counter", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-11T00:00:00Z"); // 10 of November's 30 days elapsed
+    await price(t, { metric: "api_calls", currency: "usd", unit_amount: 1 });
+    await ingest(t, now, [["api_calls", "cus_fix", 100, new Date("2026-11-09T10:00:00Z")]]);
+    const before = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_fix", now });
+    // 100 in the 7-day window: 100/7 a day beats 100/10 → 100 + 20 × 100/7
+    expect(before.lineItems[0]).toMatchObject({ quantity: "100", projectedQuantity: "385.714286" });
+    // 90 of those units were reported by mistake.
+    await createAdjustment({
+      tenantId: t.tenantId,
+      input: { metric: "api_calls", customerRef: "cus_fix", delta: "-90", reason: "double-reported by a bug" },
+      actor: { type: "system", id: "test" },
+      now,
+    });
+    const after = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_fix", now });
+    // 10 in the window now: 10/7 a day beats 10/10 → 10 + 20 × 10/7, not 10 + 20 × 100/7
+    expect(after.lineItems[0]).toMatchObject({ quantity: "10", amount: 10, projectedQuantity: "38.571429" });
+    expect(after.lineItems[0].forecast).toMatchObject({
+      rateBasis: "trailing_7d",
+      trailing7dRatePerDay: "1.428571",
+      trailingWindow: { quantity: "10" },
+    });
+  });
+
+  it("bills a customer in the currency of the prices it uses, whatever other prices the tenant has", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-11T00:00:00Z");
+    await price(t, { metric: "a_usd", currency: "usd", unit_amount: 10 });
+    await price(t, { metric: "b_eur", currency: "eur", unit_amount: 10 });
+    await ingest(t, now, [["b_eur", "cus_eu", 100, new Date("2026-11-10T00:00:00Z")]]);
+    const eu = await projectUsage({ tenantId: t.tenantId, customerRef: "cus_eu", now });
+    expect(eu.currency).toBe("eur");
+    expect(eu.lineItems.map((l) => [l.metric, l.amount, l.reasonCode ?? null])).toEqual([
+      ["a_usd", null, "currency_mismatch"],
+      ["b_eur", 1000, null],
+    ]);
+    expect(eu.total).toBe(1000);
+    // More usd prices, unused by this customer, change nothing for it.
+    await price(t, { metric: "c_usd", currency: "usd", unit_amount: 10 });
+    expect((await projectUsage({ tenantId: t.tenantId, customerRef: "cus_eu", now })).total).toBe(1000);
+    // A customer without usage yet gets the currency of most of the tenant's prices.
+    await db.customer.create({ data: { tenantId: t.tenantId, id: newId("cst"), customerRef: "cus_new" } });
+    expect((await projectUsage({ tenantId: t.tenantId, customerRef: "cus_new", now })).currency).toBe("usd");
   });
 
   it("answers through HTTP after real ingests for an anchored customer mid-period", async () => {

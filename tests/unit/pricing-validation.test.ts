@@ -68,6 +68,24 @@ describe("price validation follows Stripe's rules", () => {
     expect(problems({ currency: "usd", unit_amount: -1 })[0]).toMatch(/^unit_amount: must be ≥ 0/);
   });
 
+  it("refuses a currency that is not an ISO 4217 code, and says what up_to must be", () => {
+    expect(problems({ currency: "xyz", unit_amount: 1 })).toEqual([
+      "currency: must be an ISO 4217 currency code, e.g. usd",
+    ]);
+    expect(problems({ currency: "us", unit_amount: 1 })[0]).toBe("currency: must be a three-letter ISO currency code");
+    expect(ZPriceDefinition.parse({ currency: "KWD", unit_amount: 1 }).currency).toBe("kwd");
+    for (const up_to of [1.5, "100", 0, -3, true]) {
+      expect(
+        problems(
+          tiered([
+            { up_to, unit_amount: 1 },
+            { up_to: "inf", unit_amount: 1 },
+          ]),
+        )[0],
+      ).toBe('tiers[0].up_to: must be a whole number > 0, or "inf" for the last tier');
+    }
+  });
+
   it("refuses tiers out of ascending order, a last tier that is not inf, and inf before the end", () => {
     expect(
       problems(
@@ -101,7 +119,7 @@ describe("price validation follows Stripe's rules", () => {
           { up_to: "inf", unit_amount: 1 },
         ]),
       )[0],
-    ).toMatch(/^tiers\[0\]\.up_to: must be > 0/);
+    ).toMatch(/^tiers\[0\]\.up_to: must be a whole number > 0/);
   });
 
   it("refuses a tier with both amount forms, with no amount, or a fractional flat amount", () => {
