@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { allowHeader, methodNotAllowed, type RouteMethod } from "./other-methods";
 import { DEFAULT_BODY_LIMIT } from "./request";
 import { requestIdFor } from "./run-route";
 
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-type Method = (typeof METHODS)[number];
+type Method = RouteMethod | "OPTIONS";
 /** A route handler as the App Router calls it; pages/api routes have no dynamic segments. */
 type WebHandler = (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response>;
 const NO_PARAMS = { params: Promise.resolve({}) };
@@ -27,12 +27,13 @@ export function servePagesRoute(
   // As in the App Router: a GET handler serves HEAD, and OPTIONS is answered with `Allow`.
   const serving: Partial<Record<string, WebHandler>> = { ...handlers };
   if (handlers.GET) serving.HEAD ??= handlers.GET;
-  const allow = METHODS.filter((m) => m === "OPTIONS" || serving[m]).join(", ");
+  const allow = allowHeader(Object.keys(handlers).filter((m) => m !== "OPTIONS"));
   // Every response has an x-request-id (API.md), the 405 and the OPTIONS answer too.
-  const answer = (status: number) => async (req: Request) =>
-    new Response(null, { status, headers: { allow, "x-request-id": requestIdFor(req) } });
-  const options = serving.OPTIONS ?? answer(204);
-  const refused = answer(405);
+  const options =
+    serving.OPTIONS ??
+    (async (req: Request) =>
+      new Response(null, { status: 204, headers: { allow, "x-request-id": requestIdFor(req) } }));
+  const refused = async (req: Request) => methodNotAllowed(req, allow);
   return async (req, res) => {
     const method = req.method ?? "GET";
     const handler = serving[method] ?? (method === "OPTIONS" ? options : refused);

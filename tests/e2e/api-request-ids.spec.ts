@@ -22,10 +22,17 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
   expect(legacy.status()).toBe(401);
   expect((await legacy.json()).error.requestId).toBe(requestId(legacy));
 
-  // A method the route does not export: Next's 405, still with an id from the proxy.
+  // A method the route does not serve: a 405 in the API's error shape, with Allow and the id.
   const wrongMethod = await request.delete("/api/v1/meters");
   expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers().allow).toBe("GET, HEAD, POST, OPTIONS");
   expect(requestId(wrongMethod)).toMatch(/^req_/);
+  expect(await wrongMethod.json()).toMatchObject({
+    error: { code: "method_not_allowed", requestId: requestId(wrongMethod) },
+  });
+  const meterOptions = await request.fetch("/api/v1/meters/api_calls", { method: "OPTIONS" });
+  expect(meterOptions.status()).toBe(204);
+  expect(meterOptions.headers().allow).toBe("GET, HEAD, PATCH, OPTIONS");
 
   // The hot routes (pages/api, lib/api/pages-route.ts) answer other methods themselves, with an id too.
   for (const [method, path, allow] of [
@@ -37,6 +44,7 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
     expect(res.status(), path).toBe(405);
     expect(res.headers().allow, path).toBe(allow);
     expect(requestId(res), path).toMatch(/^req_/);
+    expect((await res.json()).error.code, path).toBe("method_not_allowed");
   }
   const options = await request.fetch("/api/v1/events/ingest", { method: "OPTIONS" });
   expect(options.status()).toBe(204);

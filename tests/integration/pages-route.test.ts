@@ -121,12 +121,20 @@ describe("servePagesRoute", () => {
       expect(res.status, method).toBe(405);
       expect(res.headers.allow, method).toBe("POST, OPTIONS");
       expect(res.headers["x-request-id"], method).toMatch(/^req_/);
-      expect(res.text, method).toBe("");
+      // The API's error shape, like every other error (API.md).
+      expect(JSON.parse(res.text), method).toEqual({
+        error: {
+          code: "method_not_allowed",
+          message: `${method} is not allowed on /echo; allowed: POST, OPTIONS.`,
+          requestId: res.headers["x-request-id"],
+        },
+      });
     }
     const traced = await send("DELETE", "/echo", { headers: { "x-request-id": "trace-2" } });
     expect(traced.headers["x-request-id"]).toBe("trace-2");
     const head = await send("HEAD", "/echo");
     expect(head.status).toBe(405);
+    expect(head.text).toBe(""); // a HEAD answer has no body
     expect(handlerCalls).toBe(before);
   });
 

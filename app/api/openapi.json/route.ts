@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi-document";
 
 export const dynamic = "force-dynamic";
@@ -8,3 +9,6 @@ export function GET(req: Request): Response {
     headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" },
   });
 }
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { runRoute } from "@/lib/api/run-route";
 import { assertSameOrigin } from "@/lib/api/with-session";
@@ -25,3 +26,6 @@ export function POST(req: Request): Promise<Response> {
     );
   });
 }
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

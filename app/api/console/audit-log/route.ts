@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseQuery } from "@/lib/api/request";
 import { withSession } from "@/lib/api/with-session";
 import { listAuditLog } from "@/lib/audit/list-audit-log";
@@ -17,3 +18,6 @@ export const GET = withSession(
   },
   { role: "viewer" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { withSession } from "@/lib/api/with-session";
 import { apiKeyJson, ZCreateApiKey } from "@/lib/auth/api-key-input";
@@ -26,3 +27,6 @@ export const POST = withSession(
   },
   { role: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { withSignedInUser } from "@/lib/api/with-session";
 import { activeTenantCookie } from "@/lib/tenants/active-tenant-cookie";
@@ -15,3 +16,6 @@ export const POST = withSignedInUser(async ({ req, user }) => {
     { status: 201, headers: { "set-cookie": activeTenantCookie(tenant.id) } },
   );
 });
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

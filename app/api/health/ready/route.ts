@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { databaseIsReady } from "@/lib/db/readiness";
 
 export const dynamic = "force-dynamic";
@@ -9,3 +10,6 @@ export async function GET(): Promise<Response> {
     { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } },
   );
 }
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

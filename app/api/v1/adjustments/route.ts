@@ -1,6 +1,7 @@
 import { createAdjustment } from "@/lib/adjustments/create-adjustment";
 import { listAdjustments } from "@/lib/adjustments/list-adjustments";
 import { ZCreateAdjustment, ZListAdjustmentsQuery } from "@/lib/adjustments/schemas";
+import { otherMethods } from "@/lib/api/other-methods";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 
@@ -23,3 +24,6 @@ export const GET = withApiKey(
   },
   { scope: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { ZPaginationQuery } from "@/lib/api/pagination";
 import { parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
@@ -10,3 +11,6 @@ export const GET = withApiKey(
   },
   { scope: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { listEvents } from "@/lib/events/list-events";
@@ -10,3 +11,6 @@ export const GET = withApiKey(
   },
   { scope: "usage:read" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

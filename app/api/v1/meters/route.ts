@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { ZPaginationQuery } from "@/lib/api/pagination";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
@@ -22,3 +23,6 @@ export const POST = withApiKey(
   },
   { scope: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET, POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { withSignedInUser } from "@/lib/api/with-session";
 import { acceptInvitation, ZAcceptInvitation } from "@/lib/team/accept-invitation";
@@ -11,3 +12,6 @@ export const POST = withSignedInUser(async ({ req, user }) => {
   const joined = await acceptInvitation({ userId: user.id, token });
   return Response.json(joined, { status: 200, headers: { "set-cookie": activeTenantCookie(joined.tenantId) } });
 });
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

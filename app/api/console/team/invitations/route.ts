@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { withSession } from "@/lib/api/with-session";
 import { inviteMember, ZInviteMember } from "@/lib/team/invite-member";
@@ -11,3 +12,6 @@ export const POST = withSession(
   },
   { role: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { assertOwnTenant, parseBody, parseWith } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { getCustomerOrThrow } from "@/lib/customers/get-customer-or-throw";
@@ -29,3 +30,6 @@ export const PATCH = withApiKey<Params>(
   },
   { scope: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, DELETE, OPTIONS } = otherMethods({ GET, PATCH });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { exportEventsCsv } from "@/lib/events/export-events-csv";
@@ -17,3 +18,6 @@ export const GET = withApiKey(
   },
   { scope: "usage:read" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ GET });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { withSession } from "@/lib/api/with-session";
 import { apiKeyJson } from "@/lib/auth/api-key-input";
 import { rotateApiKey } from "@/lib/auth/api-keys";
@@ -13,3 +14,6 @@ export const POST = withSession<{ id: string }>(
   },
   { role: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods({ POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/api/other-methods";
 import { withSession } from "@/lib/api/with-session";
 import { cancelInvitation } from "@/lib/team/cancel-invitation";
 
@@ -10,3 +11,6 @@ export const DELETE = withSession<{ email: string }>(
   },
   { role: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, POST, PUT, PATCH, OPTIONS } = otherMethods({ DELETE });

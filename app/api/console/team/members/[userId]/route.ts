@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { otherMethods } from "@/lib/api/other-methods";
 import { parseBody } from "@/lib/api/request";
 import { withSession } from "@/lib/api/with-session";
 import { ZRole } from "@/lib/auth/roles";
@@ -24,3 +25,6 @@ export const DELETE = withSession<{ userId: string }>(
   },
   { role: "admin" },
 );
+
+// Every other method: a 405 in the API's error shape, and OPTIONS with `Allow` (lib/api/other-methods.ts).
+export const { GET, HEAD, POST, PUT, OPTIONS } = otherMethods({ PATCH, DELETE });

@@ -1,0 +1,64 @@
+// Every App Router route under app/api answers a method it does not serve with a 405 in the
+// API's error shape (API.md: errors always have it) and `Allow`, and OPTIONS with 204 and the
+// same `Allow` — not with Next's empty 405 (lib/api/other-methods.ts). next-auth's routes and
+// the /api/v1 fallback (404 for every method) are not ours to shape.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/route-files";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+/** The order `Allow` lists methods in. */
+const ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+const SKIPPED = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/v1/[...path]/route.ts"]);
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return routeFiles(full);
+    return name === "route.ts" ? [path.relative(ROOT, full).split(path.sep).join("/")] : [];
+  });
+}
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+const files = routeFiles(path.join(ROOT, "app/api")).filter((f) => !SKIPPED.has(f));
+
+describe("methods a route does not serve", () => {
+  it("covers every route file", () => {
+    expect(files.length).toBeGreaterThanOrEqual(26);
+  });
+
+  for (const file of files) {
+    it(`${file}: 405 with the error shape and Allow, OPTIONS 204`, async () => {
+      const source = readFileSync(path.join(ROOT, file), "utf8");
+      const served = METHODS.filter((m) =>
+        new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b`).test(source),
+      );
+      const allow = [
+        ...(served.includes("GET") ? ["GET", "HEAD"] : []),
+        ...served.filter((m) => m !== "GET"),
+        "OPTIONS",
+      ]
+        .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
+        .join(", ");
+      const mod = (await import(`@/${file.replace(/\.ts$/, "")}`)) as Record<string, Handler | undefined>;
+      const url = `http://localhost/${path.posix.dirname(file).replace(/^app\//, "")}`;
+      const ctx = { params: Promise.resolve({}) };
+      for (const method of METHODS.filter((m) => !served.includes(m))) {
+        const handler = mod[method];
+        expect(handler, `${file} exports no ${method}`).toBeTypeOf("function");
+        const res = await (handler as Handler)(new Request(url, { method }), ctx);
+        expect(res.status, method).toBe(405);
+        expect(res.headers.get("allow"), method).toBe(allow);
+        const body = await res.json();
+        expect(body.error.code, method).toBe("method_not_allowed");
+        expect(body.error.requestId, method).toBe(res.headers.get("x-request-id"));
+        expect(body.error.message, method).toContain(`allowed: ${allow}`);
+      }
+      const options = await (mod.OPTIONS as Handler)(new Request(url, { method: "OPTIONS" }), ctx);
+      expect(options.status).toBe(204);
+      expect(options.headers.get("allow")).toBe(allow);
+      expect(options.headers.get("x-request-id")).toMatch(/^req_/);
+    });
+  }
+});
