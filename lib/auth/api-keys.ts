@@ -104,6 +104,7 @@ export async function createApiKey(opts: CreateApiKeyOptions): Promise<CreatedAp
     });
     return created;
   });
+  clearApiKeyCache(); // after the commit, as in revokeApiKey
   return { ...summarize(row), key };
 }
 
@@ -125,15 +126,22 @@ export class ApiKeyNotFoundError extends Error {
   }
 }
 
+/** Rotating an expired key would hand out a new secret that is already expired. */
+export class ApiKeyExpiredError extends Error {
+  constructor(id: string) {
+    super(`API key ${id} has expired; create a new key instead of rotating it`);
+    this.name = "ApiKeyExpiredError";
+  }
+}
+
 export async function revokeApiKey(opts: {
   tenantId: string;
   id: string;
   actor: CreateApiKeyOptions["actor"];
 }): Promise<ApiKeySummary> {
-  return db.$transaction(async (tx) => {
+  const summary = await db.$transaction(async (tx) => {
     const existing = await tx.apiKey.findUnique({ where: { tenantId_id: { tenantId: opts.tenantId, id: opts.id } } });
     if (!existing) throw new ApiKeyNotFoundError(opts.id);
-    clearApiKeyCache();
     if (existing.revokedAt) return summarize(existing);
     const row = await tx.apiKey.update({
       where: { tenantId_id: { tenantId: opts.tenantId, id: opts.id } },
@@ -147,6 +155,10 @@ export async function revokeApiKey(opts: {
     });
     return summarize(row);
   });
+  // After the commit: a lookup between a clear and the commit would read the key as valid
+  // and cache it for KEY_CACHE_MS.
+  clearApiKeyCache();
+  return summary;
 }
 
 /**
@@ -160,10 +172,10 @@ export async function rotateApiKey(opts: {
 }): Promise<CreatedApiKey> {
   const old = await db.apiKey.findUnique({ where: { tenantId_id: { tenantId: opts.tenantId, id: opts.id } } });
   if (!old || old.revokedAt) throw new ApiKeyNotFoundError(opts.id);
+  if (old.expiresAt && old.expiresAt.getTime() <= Date.now()) throw new ApiKeyExpiredError(opts.id);
   const mode: ApiKeyMode = old.prefix.startsWith("sm_live_") ? "live" : "test";
   const { key, prefix, hash } = generateApiKey(mode);
   const id = newId("key");
-  clearApiKeyCache();
   const row = await db.$transaction(async (tx) => {
     const revoked = await tx.apiKey.updateMany({
       where: { tenantId: opts.tenantId, id: opts.id, revokedAt: null },
@@ -191,6 +203,7 @@ export async function rotateApiKey(opts: {
     });
     return created;
   });
+  clearApiKeyCache(); // after the commit, as in revokeApiKey
   return { ...summarize(row), key };
 }
 
@@ -226,19 +239,23 @@ interface CacheEntry {
   refreshing: Promise<CacheEntry> | null;
 }
 
-const keyCache = new Map<string, CacheEntry>();
-// Bumped by every clear: a lookup that started before a clear (a revocation in this
-// process) must not put its older answer back.
-let cacheGeneration = 0;
+// One cache per process, on globalThis: Next.js loads this module once per bundle (the
+// App Router routes and the pages/api hot routes each have their own copy), and a revocation
+// through a console route must clear the cache the hot routes read too.
+const shared = globalThis as unknown as { __smApiKeyCache?: { entries: Map<string, CacheEntry>; generation: number } };
+shared.__smApiKeyCache ??= { entries: new Map(), generation: 0 };
+const cache = shared.__smApiKeyCache;
+const keyCache = cache.entries;
 
+/** Empties the cache. The generation it bumps keeps a lookup that started before from putting its older answer back. */
 export function clearApiKeyCache(): void {
-  cacheGeneration++;
+  cache.generation++;
   keyCache.clear();
 }
 
 function lookupKey(hash: string): Promise<CacheEntry> {
   const startedAt = Date.now();
-  const generation = cacheGeneration;
+  const generation = cache.generation;
   return getPgPool()
     .query<CachedKey>({
       name: "sm_api_key_by_hash",
@@ -250,7 +267,7 @@ function lookupKey(hash: string): Promise<CacheEntry> {
     .then((r) => {
       const entry: CacheEntry = { at: startedAt, row: r.rows[0] ?? null, refreshing: null };
       const current = keyCache.get(hash);
-      if (generation === cacheGeneration && (!current || current.at <= startedAt)) keyCache.set(hash, entry);
+      if (generation === cache.generation && (!current || current.at <= startedAt)) keyCache.set(hash, entry);
       return entry;
     });
 }

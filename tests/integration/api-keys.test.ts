@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
 import {
+  ApiKeyExpiredError,
   ApiKeyNotFoundError,
   authenticateApiKey,
   createApiKey,
@@ -139,6 +141,57 @@ describe("API keys", () => {
     expect(await authenticateApiKey(k.key)).toEqual({ ok: false, reason: "revoked" });
     expect(await authenticateApiKey(rotated.key)).toMatchObject({ ok: true, key: { tenantId: t.tenantId } });
     await expect(rotateApiKey({ tenantId: t.tenantId, id: k.id, actor })).rejects.toBeInstanceOf(ApiKeyNotFoundError);
+  });
+
+  it("refuse to rotate an expired key (its successor would be expired too)", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({
+      tenantId: t.tenantId,
+      name: "old",
+      scopes: ["usage:read"],
+      actor,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    await db.apiKey.update({
+      where: { tenantId_id: { tenantId: t.tenantId, id: k.id } },
+      data: { expiresAt: new Date(Date.now() - 1_000) },
+    });
+    await expect(rotateApiKey({ tenantId: t.tenantId, id: k.id, actor })).rejects.toBeInstanceOf(ApiKeyExpiredError);
+    expect((await listApiKeys(t.tenantId)).filter((x) => x.name === "old")).toHaveLength(1);
+  });
+
+  it("stop working at once when revoked, even if a request looked the key up while the revocation was committing", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    expect((await authenticateApiKey(k.key)).ok).toBe(true);
+    // Hold the key's row so the revocation's UPDATE waits, and look the key up meanwhile.
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM api_keys WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [t.tenantId, k.id]);
+      const revoking = revokeApiKey({ tenantId: t.tenantId, id: k.id, actor });
+      await new Promise((r) => setTimeout(r, 150));
+      // Not revoked yet: this lookup reads the key as valid, as any request would.
+      expect((await authenticateApiKey(k.key, new Date(Date.now() + 5_500))).ok).toBe(true);
+      await holder.query("COMMIT");
+      await revoking;
+    } finally {
+      await holder.end();
+    }
+    expect(await authenticateApiKey(k.key)).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("share one cache between the module's copies, so a revocation reaches the hot routes' bundle too", async () => {
+    const t = await createTestTenant();
+    const k = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
+    // Next.js loads lib/auth/api-keys once per bundle (App Router routes, pages/api routes).
+    vi.resetModules();
+    const otherCopy = await import("@/lib/auth/api-keys");
+    expect(otherCopy.authenticateApiKey).not.toBe(authenticateApiKey);
+    expect((await otherCopy.authenticateApiKey(k.key)).ok).toBe(true); // cached in "the other bundle"
+    await revokeApiKey({ tenantId: t.tenantId, id: k.id, actor }); // through this copy, as a console route
+    expect(await otherCopy.authenticateApiKey(k.key)).toEqual({ ok: false, reason: "revoked" });
   });
 
   it("cannot be revoked or rotated through another tenant", async () => {
