@@ -9,7 +9,8 @@ import { acceptInvitations } from "@/lib/team/accept-invitations";
  * The user for an OAuth sign-in, or null when the provider did not assert that the email is
  * verified (such a sign-in could claim anyone's account or invitations, so it gets nothing).
  * A new verified email gets a user, its own tenant (owner) and its unexpired pending
- * invitations (the provider proved ownership of the email); an existing one is returned.
+ * invitations (the provider proved ownership of the email); an existing OAuth user is
+ * returned. An existing password account is not: null, the sign-in is refused.
  */
 export async function ensureOAuthUser(opts: {
   email: string;
@@ -19,8 +20,12 @@ export async function ensureOAuthUser(opts: {
 }): Promise<string | null> {
   if (!opts.emailVerified) return null;
   const email = opts.email.trim().toLowerCase();
-  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
-  if (existing) return existing.id;
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+  // A password account was made by whoever typed the email at sign-up, which proves nothing
+  // about owning it: handing it to the provider's verified owner would let someone who signed
+  // up first with another's address wait for them (pre-account takeover). Its holder signs in
+  // with the password.
+  if (existing) return existing.passwordHash === null ? existing.id : null;
   const userId = newId("usr");
   const tenantId = newId("ten");
   const tenantName = `${opts.name?.trim() || email.split("@")[0]}'s workspace`.slice(0, 100);

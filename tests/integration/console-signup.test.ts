@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
 import { callRoute } from "../helpers/route";
+import { createTestUser } from "../helpers/session";
 
 let n = 0;
 const uniqueEmail = () => `Signup${++n}.${Date.now()}@Example.TEST`;
@@ -80,6 +81,16 @@ describe("sign-up", () => {
 });
 
 describe("OAuth sign-in", () => {
+  it("never hands a password account to an OAuth sign-in with the same email (pre-account takeover)", async () => {
+    // Someone signs up first with another person's address and a password of their own.
+    const squatter = await createTestUser({ password: "squatters-password-1" });
+    expect(
+      await ensureOAuthUser({ email: squatter.email, name: "Victim", emailVerified: true, provider: "google" }),
+    ).toBeNull();
+    expect(await db.user.count({ where: { email: squatter.email } })).toBe(1);
+    // An account made by OAuth is still the same user on the next OAuth sign-in (below).
+  });
+
   it("creates a user and an owned tenant for a new email, and reuses them afterwards", async () => {
     const email = uniqueEmail();
     const id = await ensureOAuthUser({ email, name: "Octo Cat", emailVerified: true, provider: "github" });
