@@ -9,11 +9,12 @@ import { hashInvitationToken } from "./invitation-token";
  * Accepts the one invitation whose secret link is `token` for the user with `email` (signing
  * up, or signed in), inside the caller's transaction (so a refusal rolls a sign-up back).
  * The link must exist, be unexpired, and have been sent to `email`. It is single use.
- * Returns the joined tenant id and role.
+ * Returns the joined tenant id and role. `field` names the token in the caller's request body,
+ * for the error's path.
  */
 export async function acceptInvitationToken(
   tx: Prisma.TransactionClient,
-  opts: { userId: string; email: string; token: string },
+  opts: { userId: string; email: string; token: string; field: "inviteToken" | "token" },
 ): Promise<{ tenantId: string; role: Role }> {
   const tokenHash = hashInvitationToken(opts.token);
   const inv = await tx.invitation.findUnique({ where: { tokenHash } });
@@ -26,8 +27,8 @@ export async function acceptInvitationToken(
   if (inv.expiresAt.getTime() <= Date.now()) {
     throw new ApiError({
       code: "validation_failed",
-      message: "inviteToken: this invitation link has expired; ask for a new one.",
-      details: [{ path: "inviteToken", message: "this invitation link has expired; ask for a new one" }],
+      message: `${opts.field}: this invitation link has expired; ask for a new one.`,
+      details: [{ path: opts.field, message: "this invitation link has expired; ask for a new one" }],
     });
   }
   if (inv.email !== opts.email.trim().toLowerCase()) {

@@ -18,6 +18,6 @@ export async function acceptInvitation(opts: { userId: string; token: string }):
 }> {
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: opts.userId }, select: { email: true } });
-    return acceptInvitationToken(tx, { userId: opts.userId, email: user.email, token: opts.token });
+    return acceptInvitationToken(tx, { userId: opts.userId, email: user.email, token: opts.token, field: "token" });
   });
 }

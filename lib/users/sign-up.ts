@@ -76,7 +76,16 @@ export async function signUp(input: TSignUp): Promise<SignUpResult> {
       const joinedTenantIds =
         input.inviteToken === undefined
           ? []
-          : [(await acceptInvitationToken(tx, { userId, email: input.email, token: input.inviteToken })).tenantId];
+          : [
+              (
+                await acceptInvitationToken(tx, {
+                  userId,
+                  email: input.email,
+                  token: input.inviteToken,
+                  field: "inviteToken",
+                })
+              ).tenantId,
+            ];
       const ownTenantId = own?.id ?? null;
       const tenantId = joinedTenantIds[0] ?? ownTenantId;
       // The schema guarantees one of the two (tenantName is required without an invite link).

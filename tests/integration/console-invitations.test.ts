@@ -237,7 +237,12 @@ describe("accepting an invitation with an existing account", () => {
       where: { tokenHash: hashInvitationToken(token) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    expect((await accept(await sessionCookie(invited.id), token)).status).toBe(422);
+    const expired = await accept(await sessionCookie(invited.id), token);
+    expect(expired.status).toBe(422);
+    // Named as this route's body names it.
+    expect(expired.body.error.details).toEqual([
+      { path: "token", message: "this invitation link has expired; ask for a new one" },
+    ]);
     expect(await roleOf(team.tenantId, invited.email)).toBeNull();
     expect(await db.invitation.count({ where: { tenantId: team.tenantId, email: invited.email } })).toBe(1);
   });

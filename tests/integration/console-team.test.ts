@@ -213,12 +213,21 @@ describe("team management", () => {
         method: "DELETE",
         path: "/x",
         headers: { cookie },
-        params: { email: encodeURIComponent(email) },
+        params: { email }, // decoded, as Next passes it
       });
     expect((await del(viewer.cookie)).status).toBe(403);
     expect((await del(admin.cookie)).status).toBe(403);
     expect((await del(owner.cookie)).status).toBe(204);
     expect(await db.invitation.count({ where: { tenantId } })).toBe(0);
     expect((await del(owner.cookie)).status).toBe(404);
+    // A "%" in the address (valid in an email's local part) is not decoded twice.
+    const odd = await callRoute(invitation.DELETE, {
+      method: "DELETE",
+      path: "/x",
+      headers: { cookie: owner.cookie },
+      params: { email: "100%@example.test" },
+    });
+    expect(odd.status).toBe(404);
+    expect(odd.body.error.code).toBe("not_found");
   });
 });

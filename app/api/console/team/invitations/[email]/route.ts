@@ -6,7 +6,8 @@ export const dynamic = "force-dynamic";
 
 export const DELETE = withSession<{ email: string }>(
   async ({ tenantId, user, params }) => {
-    await cancelInvitation({ tenantId, actorUserId: user.id, email: decodeURIComponent(params.email) });
+    // Next has decoded the segment already: decoding again broke on a "%" (a 500).
+    await cancelInvitation({ tenantId, actorUserId: user.id, email: params.email });
     return new Response(null, { status: 204 });
   },
   { role: "admin" },
