@@ -52,7 +52,7 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
   expect(requestId(options)).toMatch(/^req_/);
 
   // No such route: the API's error shape, not Next's HTML page.
-  for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper"]) {
+  for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper", "/api/console/nope"]) {
     const unknown = await request.post(path, { data: {} });
     expect(unknown.status()).toBe(404);
     expect(unknown.headers()["content-type"]).toContain("application/json");

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as consoleFallback from "@/app/api/console/[...path]/route";
 import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
 import { GET as listMeters } from "@/app/api/v1/meters/route";
 import { callRoute } from "../helpers/route";
@@ -46,4 +47,16 @@ describe("unknown /api/v1 paths", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
   });
+});
+
+describe("unknown /api/console paths", () => {
+  const { GET, POST, PUT, PATCH, DELETE } = consoleFallback;
+  for (const [method, handler] of Object.entries({ GET, POST, PUT, PATCH, DELETE })) {
+    it(`answer ${method} with a JSON 404 in the error shape, not Next's HTML page`, async () => {
+      const res = await callRoute(handler, { method, path: "/api/console/nope?x=1" });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({ code: "not_found", message: `No API route ${method} /api/console/nope.` });
+      expect(res.headers.get("x-request-id")).toBe(res.body.error.requestId);
+    });
+  }
 });
