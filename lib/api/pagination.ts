@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "./errors";
+import { findUnstorable } from "./request";
 
 // API.md: lists take ?limit= (1–1000, default 100) and ?cursor=, and answer
 // { data, nextCursor }. Cursors are opaque to clients: base64url of a small JSON value
@@ -37,6 +38,9 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
   } catch {
     throw invalidCursor();
   }
+  // A forged cursor's text must not reach Postgres when it cannot hold it (U+0000, an unpaired
+  // surrogate): that was a 500.
+  if (findUnstorable(raw) !== null) throw invalidCursor();
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw invalidCursor();
   return parsed.data;

@@ -16,7 +16,9 @@ type RouteContext<P> = { params: Promise<P> };
 
 function presentedKey(req: Request): string | null {
   const auth = req.headers.get("authorization");
-  if (auth) {
+  // A Bearer credential is the key; another scheme (a proxy's Basic auth) is not ours, and
+  // x-api-key, API.md's alternative, may then carry the key.
+  if (auth && /^Bearer(\s|$)/i.test(auth)) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     return m ? m[1] : null;
   }

@@ -43,7 +43,11 @@ export const ZLedgerEvent = z.object({
   resourceId: z.string().nullable(),
   meta: z.record(z.string(), z.unknown()).nullable(),
   source: z.string().nullable(),
-  periodStart: z.string().meta({ format: "date-time", description: "Billing period the event was counted in." }),
+  periodStart: z.string().meta({
+    format: "date-time",
+    description:
+      "Start of the billing period the event's `ts` falls in. A late event (`late: true`) keeps its closed period here; its quantity is counted in the customer's open period, through an automatic adjustment linked to it (`GET /api/v1/adjustments`, `eventId`).",
+  }),
   late: z.boolean().meta({ description: "Arrived after its period's lateness window; applied as an adjustment." }),
 });
 export type LedgerEventDto = z.infer<typeof ZLedgerEvent>;

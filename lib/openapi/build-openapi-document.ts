@@ -129,6 +129,8 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): OpenApi
     }
     if (op.scope) {
       const errors = new Set<ErrorStatus>([...COMMON_ERRORS, ...(op.errors ?? [])]);
+      // Every JSON body is parsed with the same reader: malformed JSON is a 400, over 1 MiB a 413.
+      if (op.body) for (const status of [400, 413] as const) errors.add(status);
       for (const status of [...errors].sort((a, b) => a - b)) {
         responses[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status][0]}` };
       }

@@ -147,7 +147,16 @@ describe("meters API", () => {
 
   it("refuses a malformed cursor and an out-of-range limit with 422", async () => {
     const t = await createTestTenant();
-    for (const qs of ["?cursor=not-a-cursor", "?limit=0", "?limit=1001", "?limit=abc", "?colour=red"]) {
+    // A forged cursor holding text Postgres cannot store (U+0000) is the client's error too.
+    const nul = Buffer.from(JSON.stringify({ m: "\u0000" })).toString("base64url");
+    for (const qs of [
+      "?cursor=not-a-cursor",
+      `?cursor=${nul}`,
+      "?limit=0",
+      "?limit=1001",
+      "?limit=abc",
+      "?colour=red",
+    ]) {
       const res = await callRoute(listMeters, { path: `/api/v1/meters${qs}`, key: t.apiKey });
       expect(res.status, qs).toBe(422);
       expect(res.body.error.code).toBe("validation_failed");

@@ -112,6 +112,21 @@ describe("GET /api/openapi.json", () => {
     }
   });
 
+  it("documents the 400 and 413 every JSON body can get, and no status an operation cannot answer", async () => {
+    const doc = await fetchDocument();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item as Record<string, JsonSchema>)) {
+        if (!op.requestBody) continue;
+        const statuses = Object.keys(op.responses as Record<string, unknown>);
+        expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(["400", "413"]));
+      }
+    }
+    const prices = doc.paths["/api/v1/prices"] as Record<string, JsonSchema>;
+    expect(Object.keys(prices.post.responses as object)).not.toContain("404");
+    const price = doc.paths["/api/v1/prices/{id}"] as Record<string, JsonSchema>;
+    expect(Object.keys(price.patch.responses as object)).not.toContain("409");
+  });
+
   it("documents request schemas exactly as the routes validate them", async () => {
     const doc = await fetchDocument();
     const s = doc.components.schemas;

@@ -25,6 +25,19 @@ describe("withApiKey", () => {
     expect(header.body.tenantId).toBe(t.tenantId);
     const same = await callRoute(echo, { path: `/api/v1/echo?tenantId=${t.tenantId}`, key: t.apiKey });
     expect(same.status).toBe(200);
+    // Another scheme in Authorization (a proxy's Basic auth) leaves x-api-key to carry the key.
+    const behindProxy = await callRoute(echo, {
+      path: "/api/v1/echo",
+      headers: { authorization: "Basic cHJveHk6c2VjcmV0", "x-api-key": t.apiKey },
+    });
+    expect(behindProxy.status).toBe(200);
+    expect(behindProxy.body.tenantId).toBe(t.tenantId);
+    // A malformed Bearer is refused, not passed over for x-api-key.
+    const badBearer = await callRoute(echo, {
+      path: "/api/v1/echo",
+      headers: { authorization: "Bearer two words", "x-api-key": t.apiKey },
+    });
+    expect(badBearer.status).toBe(401);
   });
 
   it("keeps a caller's well-formed x-request-id and replaces a malformed one", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
+import { ZTenantIdField } from "@/lib/api/schemas";
 import { ZCustomerRef } from "@/lib/customers/schemas";
 import { MAX_EVENTS_PER_REQUEST } from "@/lib/ingest/parse-ingest-request";
 import { MAX_META_BYTES } from "@/lib/ingest/validate-event";
@@ -9,15 +9,27 @@ import type { ApiOperation } from "../registry";
 // The ingest route validates events by hand (lib/ingest/validate-event.ts) so that one bad
 // event is a per-event `rejected` result instead of a 422 for the batch; this schema
 // documents the same rules for clients.
-const ZQuantity = z
-  .union([z.number().min(0), z.string().regex(/^\d+(\.\d{1,6})?$/)])
-  .meta({ description: "Finite, ≥ 0, at most 6 decimal places; a JSON number or a decimal string." });
+const ZQuantity = z.union([z.number().min(0), z.string().regex(/^\d{1,32}(\.\d{1,6})?$/)]).meta({
+  description:
+    "≥ 0, at most 6 decimal places and 32 digits before the point; a decimal string, or a JSON number of at most 15 significant digits (beyond that a JSON parser's double may not hold what was sent, so the event is refused: send such a quantity as a string). Safe integers (≤ 2^53 − 1) are exact as numbers.",
+});
+
+// RFC 3339 allows "t" and "z" in lower case, and ingest's parser accepts them
+// (lib/ingest/normalize.ts, parseRfc3339); zod's date-time pattern would say upper case only.
+const ZEventTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/)
+  .meta({
+    format: "date-time",
+    examples: ["2026-11-27T14:30:00Z"],
+    description: "Event time, RFC 3339 with offset, at most 5 minutes in the future.",
+  });
 
 export const ZIngestEvent = z.strictObject({
   metric: ZMetric,
   customerRef: ZCustomerRef,
   quantity: ZQuantity,
-  ts: ZRfc3339.meta({ description: "Event time, RFC 3339 with offset, at most 5 minutes in the future." }),
+  ts: ZEventTime,
   idempotencyKey: z.string().min(1).max(255).optional().meta({
     description:
       "Per-tenant dedupe key. Without one, the server derives it from tenant, metric, customerRef, resourceId, ts (ms) and quantity, and returns it.",

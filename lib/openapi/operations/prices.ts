@@ -24,7 +24,7 @@ export const priceOperations: ApiOperation[] = [
     scope: "admin",
     body: ZCreatePriceBody,
     responses: { 201: { description: "The created price.", schema: ZPrice } },
-    errors: [400, 404, 409],
+    errors: [400, 409],
   },
   {
     method: "get",
@@ -47,6 +47,6 @@ export const priceOperations: ApiOperation[] = [
     pathParams: ZPriceParams,
     body: ZUpdatePriceBody,
     responses: { 200: { description: "The updated price.", schema: ZPrice } },
-    errors: [400, 404, 409],
+    errors: [400, 404],
   },
 ];
