@@ -45,7 +45,8 @@ describe("methods a route does not serve", () => {
       ]
         .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
         .join(", ");
-      const mod = (await import(`@/${file.replace(/\.ts$/, "")}`)) as Record<string, Handler | undefined>;
+      const specifier = `@/${file.replace(/\.ts$/, "")}`;
+      const mod = (await import(/* @vite-ignore */ specifier)) as Record<string, Handler | undefined>;
       const url = `http://localhost/${path.posix.dirname(file).replace(/^app\//, "")}`;
       const ctx = { params: Promise.resolve({}) };
       for (const method of METHODS.filter((m) => !served.includes(m))) {
