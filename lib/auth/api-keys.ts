@@ -104,7 +104,6 @@ export async function createApiKey(opts: CreateApiKeyOptions): Promise<CreatedAp
     });
     return created;
   });
-  clearApiKeyCache(); // after the commit, as in revokeApiKey
   return { ...summarize(row), key };
 }
 
