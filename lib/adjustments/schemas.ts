@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/api/pagination";
+import { ZRfc3339 } from "@/lib/api/schemas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { MAX_QUANTITY_DECIMALS } from "@/lib/ingest/normalize";
 import { METRIC_PATTERN } from "@/lib/ingest/validate-event";
@@ -35,7 +36,7 @@ export const ZCreateAdjustment = z
     customerRef: z.string().min(1).max(255).optional(),
     delta: ZDelta.optional(),
     reason: z.string({ error: "required" }).trim().min(1, "required").max(500, "at most 500 characters"),
-    periodStart: z.iso.datetime({ offset: true, error: "must be an RFC 3339 timestamp" }).optional(),
+    periodStart: ZRfc3339.optional(),
     revertsId: z.string().min(1).max(64).optional(),
     tenantId: z.string().optional(),
   })

@@ -1,8 +1,12 @@
 import { z } from "zod";
 
-/** RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), as API.md requires. */
+/**
+ * RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), as API.md requires. Year 0000
+ * is RFC 3339 but not a year Postgres accepts (there is no year 0): refused here, not a 500.
+ */
 export const ZRfc3339 = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-27T14:30:00Z" })
+  .refine((v) => !v.startsWith("0000"), "must be in year 0001 or later")
   .meta({ format: "date-time", examples: ["2026-11-27T14:30:00Z"] });
 
 /** Exact decimals travel as strings (never floats) in answers. */

@@ -378,6 +378,10 @@ describe("adjustments", () => {
     const badPeriod = await postAdj(t.apiKey, { ...base, periodStart: "2026-11-02T00:00:00Z" });
     expect(badPeriod.status).toBe(422);
     expect(badPeriod.body.error.message).toContain("periodStart");
+    // Year 0000 is RFC 3339 but no year for Postgres: a 422, not a 500.
+    const yearZero = await postAdj(t.apiKey, { ...base, periodStart: "0000-01-01T00:00:00Z" });
+    expect(yearZero.status).toBe(422);
+    expect(yearZero.body.error.details).toEqual([{ path: "periodStart", message: "must be in year 0001 or later" }]);
     const negative = await postAdj(t.apiKey, { ...base, delta: -11 });
     expect(negative.status).toBe(422);
     for (const body of [
