@@ -27,6 +27,11 @@ export function methodNotAllowed(req: Request, allow: string): Response {
   );
 }
 
+/** OPTIONS: 204 with `Allow` and the request id. */
+export function answerOptions(req: Request, allow: string): Response {
+  return new Response(null, { status: 204, headers: { allow, "x-request-id": requestIdFor(req) } });
+}
+
 type Answer = (req: Request) => Promise<Response>;
 
 /**
@@ -41,7 +46,6 @@ type Answer = (req: Request) => Promise<Response>;
 export function otherMethods(served: Partial<Record<RouteMethod, unknown>>): Record<RouteMethod | "OPTIONS", Answer> {
   const allow = allowHeader(Object.keys(served).filter((m) => served[m as RouteMethod]));
   const refuse: Answer = async (req) => methodNotAllowed(req, allow);
-  const options: Answer = async (req) =>
-    new Response(null, { status: 204, headers: { allow, "x-request-id": requestIdFor(req) } });
+  const options: Answer = async (req) => answerOptions(req, allow);
   return { GET: refuse, HEAD: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse, OPTIONS: options };
 }

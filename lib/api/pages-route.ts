@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { allowHeader, methodNotAllowed, type RouteMethod } from "./other-methods";
+import { allowHeader, answerOptions, methodNotAllowed, type RouteMethod } from "./other-methods";
 import { DEFAULT_BODY_LIMIT } from "./request";
-import { requestIdFor } from "./run-route";
 
 type Method = RouteMethod | "OPTIONS";
 /** A route handler as the App Router calls it; pages/api routes have no dynamic segments. */
@@ -29,10 +28,7 @@ export function servePagesRoute(
   if (handlers.GET) serving.HEAD ??= handlers.GET;
   const allow = allowHeader(Object.keys(handlers).filter((m) => m !== "OPTIONS"));
   // Every response has an x-request-id (API.md), the 405 and the OPTIONS answer too.
-  const options =
-    serving.OPTIONS ??
-    (async (req: Request) =>
-      new Response(null, { status: 204, headers: { allow, "x-request-id": requestIdFor(req) } }));
+  const options = serving.OPTIONS ?? (async (req: Request) => answerOptions(req, allow));
   const refused = async (req: Request) => methodNotAllowed(req, allow);
   return async (req, res) => {
     const method = req.method ?? "GET";

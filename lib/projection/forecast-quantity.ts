@@ -8,6 +8,11 @@ export function utcDayStart(ts: Date | number): Date {
   return new Date(Math.floor(new Date(ts).getTime() / DAY_MS) * DAY_MS);
 }
 
+/** The earliest start of the trailing window at `ts`: 7 full UTC days before its day (the period's start may be later). */
+export function trailingDaysStart(ts: Date | number): Date {
+  return new Date(utcDayStart(ts).getTime() - TRAILING_DAYS * DAY_MS);
+}
+
 export type Forecast =
   | {
       method: "run_rate";
@@ -118,7 +123,7 @@ export function forecastClock(period: BillingPeriod, now: Date): ForecastClock {
   const nowMs = Math.min(Math.max(now.getTime(), period.start.getTime()), period.end.getTime());
   // The trailing window: the last 7 full UTC days plus today (day-aligned, so closed days
   // can be read from per-day rollups), inside the period.
-  const windowStart = Math.max(period.start.getTime(), utcDayStart(nowMs).getTime() - TRAILING_DAYS * DAY_MS);
+  const windowStart = Math.max(period.start.getTime(), trailingDaysStart(nowMs).getTime());
   const days = (ms: number) => formatFixed(divRound(fixed(ms), DAY, RATE_DP));
   return {
     elapsedMs: nowMs - period.start.getTime(),

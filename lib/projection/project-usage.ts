@@ -5,14 +5,7 @@ import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pr
 import { formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
-import {
-  DAY_MS,
-  type Forecast,
-  forecastClock,
-  forecastQuantity,
-  TRAILING_DAYS,
-  utcDayStart,
-} from "./forecast-quantity";
+import { type Forecast, forecastClock, forecastQuantity, trailingDaysStart, utcDayStart } from "./forecast-quantity";
 import { type AdjustmentRow, type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
 
 export type UnpricedReason =
@@ -175,7 +168,7 @@ export async function projectUsage(opts: {
       new Date(now.getTime() - OPEN_PERIOD_LOOKBACK_MS),
       now,
       utcDayStart(now),
-      new Date(utcDayStart(now).getTime() - TRAILING_DAYS * DAY_MS),
+      trailingDaysStart(now),
     ],
   });
   const snap = rows[0];

@@ -2,7 +2,7 @@ import type { BillingPeriod } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { toMicros } from "@/lib/ingest/micros";
 import { type Fixed, fixed } from "@/lib/pricing/fixed";
-import { DAY_MS, TRAILING_DAYS, utcDayStart } from "./forecast-quantity";
+import { trailingDaysStart, utcDayStart } from "./forecast-quantity";
 
 // The trailing-7-day usage of a customer's metrics without reading a week of ledger rows:
 // closed UTC days come from `usage_daily_rollups` (≤ 8 rows per metric in the window), today
@@ -84,7 +84,7 @@ export async function trailingUsage(opts: {
 }): Promise<Map<string, TrailingUsage>> {
   const periodMs = opts.period.start.getTime();
   const todayMs = utcDayStart(opts.now).getTime();
-  const windowDayMs = todayMs - TRAILING_DAYS * DAY_MS;
+  const windowDayMs = trailingDaysStart(opts.now).getTime();
   const inPeriod = (ts: string) => Date.parse(ts) === periodMs;
   const add = (into: Map<string, Totals>, metric: string, quantity: string, events: string) => {
     const acc = into.get(metric);

@@ -46,6 +46,11 @@ export function apiV1RouteFiles(): RouteFile[] {
   ].sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** Every App Router route file under app/api (the /api/v1 fallback excepted, as above). */
+export function appApiRouteFiles(): RouteFile[] {
+  return routeFiles(walk(path.join(ROOT, "app/api"), (name) => /^route\.tsx?$/.test(name)));
+}
+
 function routeFiles(files: string[]): RouteFile[] {
   return files
     .filter((full) => path.relative(ROOT, full).split(path.sep).join("/") !== FALLBACK_ROUTE)

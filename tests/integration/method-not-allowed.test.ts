@@ -2,42 +2,24 @@
 // API's error shape (API.md: errors always have it) and `Allow`, and OPTIONS with 204 and the
 // same `Allow` — not with Next's empty 405 (lib/api/other-methods.ts). next-auth's routes are
 // not ours to shape, and the catch-alls answer 404 to every method (unknown-api-route.test.ts).
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/route-files";
+import { appApiRouteFiles } from "../helpers/route-files";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 /** The order `Allow` lists methods in. */
 const ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-const SKIPPED = new Set([
-  "app/api/auth/[...nextauth]/route.ts",
-  "app/api/v1/[...path]/route.ts",
-  "app/api/console/[...path]/route.ts",
-]);
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [path.relative(ROOT, full).split(path.sep).join("/")] : [];
-  });
-}
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const SKIPPED = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/console/[...path]/route.ts"]);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const files = routeFiles(path.join(ROOT, "app/api")).filter((f) => !SKIPPED.has(f));
+const files = appApiRouteFiles().filter((r) => !SKIPPED.has(r.file));
 
 describe("methods a route does not serve", () => {
   it("covers every route file", () => {
     expect(files.length).toBeGreaterThanOrEqual(26);
   });
 
-  for (const file of files) {
+  for (const { file, module, methods: served } of files) {
     it(`${file}: 405 with the error shape and Allow, OPTIONS 204`, async () => {
-      const source = readFileSync(path.join(ROOT, file), "utf8");
-      const served = METHODS.filter((m) =>
-        new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b`).test(source),
-      );
       const allow = [
         ...(served.includes("GET") ? ["GET", "HEAD"] : []),
         ...served.filter((m) => m !== "GET"),
@@ -45,9 +27,8 @@ describe("methods a route does not serve", () => {
       ]
         .sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
         .join(", ");
-      const specifier = `@/${file.replace(/\.ts$/, "")}`;
-      const mod = (await import(/* @vite-ignore */ specifier)) as Record<string, Handler | undefined>;
-      const url = `http://localhost/${path.posix.dirname(file).replace(/^app\//, "")}`;
+      const mod = (await import(/* @vite-ignore */ module)) as Record<string, Handler | undefined>;
+      const url = `http://localhost/${file.replace(/^app\/|\/route\.ts$/g, "")}`;
       const ctx = { params: Promise.resolve({}) };
       for (const method of METHODS.filter((m) => !served.includes(m))) {
         const handler = mod[method];
