@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { decodeCursor, toPage } from "@/lib/api/pagination";
+import { ZRfc3339 } from "@/lib/api/schemas";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
 import type { AdjustmentView } from "./schemas";
 
-const ZPosition = z.object({ c: z.iso.datetime(), id: z.string().min(1).max(64) });
+const ZPosition = z.object({ c: ZRfc3339, id: z.string().min(1).max(64) });
 
 interface Row {
   id: string;

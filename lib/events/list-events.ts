@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { decodeCursor, toPage } from "@/lib/api/pagination";
+import { ZRfc3339 } from "@/lib/api/schemas";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { EVENT_COLUMNS_SQL, type EventRow, type LedgerEventDto, toLedgerEventDto } from "./schemas";
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const ZEventCursor = z.object({
-  t: z.iso.datetime(),
+  t: ZRfc3339,
   // A ledger id: a Postgres bigint.
   i: z
     .string()

@@ -211,12 +211,17 @@ describe("events list", () => {
     expect(exported).toEqual([...seen].reverse().map((e) => e.id));
   });
 
-  it("refuses a cursor whose id is beyond a bigint with 422, not a 500", async () => {
+  it("refuses a cursor whose id is beyond a bigint, or whose time is in year 0000, with 422, not a 500", async () => {
     const t = await createTestTenant();
-    const cursor = Buffer.from(JSON.stringify({ t: at(0), i: "9999999999999999999" })).toString("base64url");
-    const res = await callRoute(listEvents, { path: `/api/v1/events?cursor=${cursor}`, key: t.apiKey });
-    expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([{ path: "cursor", message: "invalid cursor" }]);
+    for (const position of [
+      { t: at(0), i: "9999999999999999999" },
+      { t: "0000-01-01T00:00:00.000Z", i: "1" },
+    ]) {
+      const cursor = Buffer.from(JSON.stringify(position)).toString("base64url");
+      const res = await callRoute(listEvents, { path: `/api/v1/events?cursor=${cursor}`, key: t.apiKey });
+      expect(res.status, position.t).toBe(422);
+      expect(res.body.error.details).toEqual([{ path: "cursor", message: "invalid cursor" }]);
+    }
   });
 
   it("stays stable while events are inserted between pages: every pre-existing event exactly once", async () => {
