@@ -98,6 +98,13 @@ describe("GET /api/v1/usage/current", () => {
     expect(missing.body.error.message).toContain("customerRef");
     const unknown = await callRoute(usageGet, { path: "/api/v1/usage/current?customerRef=nobody", key: t.apiKey });
     expect(unknown.status).toBe(404);
+    // A misspelt parameter is refused, as on every other query (API.md).
+    const misspelt = await callRoute(usageGet, {
+      path: "/api/v1/usage/current?customerRef=nobody&cutomerRef=x",
+      key: t.apiKey,
+    });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.body.error.message).toContain("cutomerRef");
   });
 });
 

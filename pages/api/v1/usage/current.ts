@@ -8,7 +8,8 @@ import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 // A Pages Router API route for speed (lib/api/pages-route.ts); the handler is an App Router one.
 export const config = { api: { bodyParser: false } };
 
-const ZCurrentUsageQuery = z.object({ customerRef: ZCustomerRefInput, tenantId: ZTenantIdField });
+// Strict, like every other query: an unknown parameter (a misspelt customerRef) is a 422, not ignored.
+const ZCurrentUsageQuery = z.strictObject({ customerRef: ZCustomerRefInput, tenantId: ZTenantIdField });
 
 export const GET = withApiKey(
   async ({ req, tenantId }) => {
