@@ -1,8 +1,13 @@
 import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
-import { calculatePrice, type PriceBreakdownEntry, PricingError } from "@/lib/pricing/calculate-price";
-import { formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
+import {
+  calculatePrice,
+  type PriceBreakdownEntry,
+  type PriceCalculation,
+  PricingError,
+} from "@/lib/pricing/calculate-price";
+import { type Fixed, formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
 import { type Forecast, forecastClock, forecastQuantity, trailingDaysStart, utcDayStart } from "./forecast-quantity";
@@ -24,6 +29,7 @@ export interface ProjectionLineItem {
   /** What Stripe would invoice for the usage so far, in minor units; null when it cannot be priced. */
   amount: number | null;
   projectedQuantity: string;
+  /** The forecast's amount; null when the line cannot be priced or that amount overflows. */
   projectedAmount: number | null;
   reasonCode?: UnpricedReason;
   reason?: string;
@@ -46,9 +52,11 @@ export interface UsageProjection {
   currency: string | null;
   period: { start: string; end: string };
   lineItems: ProjectionLineItem[];
-  subtotal: number;
-  total: number;
-  projectedTotal: number;
+  /** null when the sum exceeds 2^53 − 1 minor units (see sumAmounts). */
+  subtotal: number | null;
+  total: number | null;
+  /** null as above, or when a line with an amount has no projected amount (it overflowed). */
+  projectedTotal: number | null;
   freshness: { asOf: string; stalenessSeconds: 0 };
 }
 
@@ -119,11 +127,25 @@ const SNAPSHOT_SQL = `
           AND created_at >= greatest(period_start, $6)
         GROUP BY meter_id, period_start) a) AS adjustments`;
 
-function sumInts(values: number[]): number {
+const OVERFLOW_REASON = "exceeds 2^53 − 1 minor units, the largest integer a JSON number carries exactly";
+
+/**
+ * The exact sum, or null when it exceeds 2^53 − 1: a total that JSON cannot carry exactly is
+ * reported as missing, never rounded (each line's amount is already within that range).
+ */
+function sumAmounts(values: number[]): number | null {
   const total = values.reduce((acc, v) => acc + BigInt(v), 0n);
-  if (total > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new ApiError({ code: "internal_error", message: "total overflow" });
-  return Number(total);
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(total);
+}
+
+/** The price of `quantity`, or null when its amount overflows (PricingError). */
+function priceOrOverflow(definition: PriceDefinition, quantity: Fixed): PriceCalculation | null {
+  try {
+    return calculatePrice(definition, quantity);
+  } catch (err) {
+    if (err instanceof PricingError) return null;
+    throw err;
+  }
 }
 
 /**
@@ -258,33 +280,35 @@ export async function projectUsage(opts: {
       tiers: price.tiers,
       transformQuantity: price.transform_quantity,
     });
-    try {
-      const soFar = calculatePrice(definition, value);
-      const projected = calculatePrice(definition, projectedQuantity);
-      return {
-        ...base,
-        amount: soFar.amount,
-        projectedAmount: projected.amount,
-        pricing: {
-          priceId: price.id,
-          source: price.source,
-          billing_scheme: definition.billing_scheme,
-          tiers_mode: definition.tiers_mode,
-          transform_quantity: definition.transform_quantity,
-          billableQuantity: soFar.billableQuantity,
-          amountDecimal: soFar.amountDecimal,
-          breakdown: soFar.breakdown,
-          projectedBreakdown: projected.breakdown,
-        },
-      };
-    } catch (err) {
-      if (err instanceof PricingError) return unpriced("amount_overflow", err.message);
-      throw err;
-    }
+    const soFar = priceOrOverflow(definition, value);
+    if (soFar === null) return unpriced("amount_overflow", `The amount of "${row.metric}" ${OVERFLOW_REASON}.`);
+    // The usage so far still has its amount when only the forecast's overflows.
+    const projected = priceOrOverflow(definition, projectedQuantity);
+    return {
+      ...base,
+      amount: soFar.amount,
+      projectedAmount: projected?.amount ?? null,
+      ...(projected === null && {
+        reasonCode: "amount_overflow" as const,
+        reason: `The projected amount of "${row.metric}" ${OVERFLOW_REASON}.`,
+      }),
+      pricing: {
+        priceId: price.id,
+        source: price.source,
+        billing_scheme: definition.billing_scheme,
+        tiers_mode: definition.tiers_mode,
+        transform_quantity: definition.transform_quantity,
+        billableQuantity: soFar.billableQuantity,
+        amountDecimal: soFar.amountDecimal,
+        breakdown: soFar.breakdown,
+        projectedBreakdown: projected?.breakdown ?? [],
+      },
+    };
   });
 
   const priced = lineItems.filter((l) => l.amount !== null);
-  const subtotal = sumInts(priced.map((l) => l.amount!));
+  const subtotal = sumAmounts(priced.map((l) => l.amount as number));
+  const projectedAmounts = priced.map((l) => l.projectedAmount);
   return {
     customerRef: opts.customerRef,
     currency,
@@ -293,7 +317,7 @@ export async function projectUsage(opts: {
     subtotal,
     // No taxes, discounts or credits are modelled: the total is the sum of the usage lines.
     total: subtotal,
-    projectedTotal: sumInts(priced.map((l) => l.projectedAmount!)),
+    projectedTotal: projectedAmounts.every((a) => a !== null) ? sumAmounts(projectedAmounts as number[]) : null,
     freshness: { asOf: now.toISOString(), stalenessSeconds: 0 },
   };
 }

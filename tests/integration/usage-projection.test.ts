@@ -355,6 +355,77 @@ describe("usage projection", () => {
     ]);
   });
 
+  it("keeps amounts a JSON number carries exactly and reports the ones it cannot as null, never a 500", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-11T00:00:00Z"); // 10 of November's 30 days elapsed
+    const huge = 1_000_000_000_000_000; // 10^15 minor units a unit: within the schema's range
+    await price(t, { metric: "launches", currency: "usd", unit_amount: huge });
+    await price(t, { metric: "docks", currency: "usd", unit_amount: huge });
+    await price(t, { metric: "api_calls", currency: "usd", unit_amount: 2 });
+    const day2 = new Date("2026-11-02T00:00:00Z"); // before the trailing window: linear rate
+    await ingest(t, now, [
+      ["launches", "cus_one", 5, day2],
+      ["api_calls", "cus_one", 100, day2],
+      ["launches", "cus_two", 5, day2],
+      ["docks", "cus_two", 5, day2],
+      ["launches", "cus_ten", 10, day2],
+    ]);
+    const at = (customerRef: string) => projectUsage({ tenantId: t.tenantId, customerRef, now });
+    // every priced metric has a line, the ones without usage at 0
+    const amounts = (p: { lineItems: Array<{ metric: string; amount: number | null }> }) =>
+      Object.fromEntries(p.lineItems.map((l) => [l.metric, l.amount]));
+
+    // 5 × 10^15 fits; the forecast (5 + 0.5/day × 20 = 15 units) does not
+    const one = await at("cus_one");
+    expect(() => ZUsageProjection.parse(one)).not.toThrow();
+    const [calls, docks, launches] = one.lineItems;
+    expect(docks).toMatchObject({ metric: "docks", amount: 0, projectedAmount: 0 });
+    expect(launches).toMatchObject({
+      metric: "launches",
+      quantity: "5",
+      amount: 5_000_000_000_000_000,
+      projectedQuantity: "15",
+      projectedAmount: null,
+      reasonCode: "amount_overflow",
+      reason:
+        'The projected amount of "launches" exceeds 2^53 − 1 minor units, the largest integer a JSON number carries exactly.',
+    });
+    expect(launches.pricing?.amountDecimal).toBe("5000000000000000");
+    expect(launches.pricing?.projectedBreakdown).toEqual([]);
+    expect(calls).toMatchObject({ metric: "api_calls", amount: 200, projectedAmount: 600 });
+    expect(calls.reasonCode).toBeUndefined();
+    expect(one).toMatchObject({ subtotal: 5_000_000_000_000_200, total: 5_000_000_000_000_200, projectedTotal: null });
+
+    // two lines of 5 × 10^15 each fit; their sum (10^16) does not
+    const two = await at("cus_two");
+    expect(amounts(two)).toEqual({ api_calls: 0, docks: 5_000_000_000_000_000, launches: 5_000_000_000_000_000 });
+    expect(two).toMatchObject({ subtotal: null, total: null, projectedTotal: null });
+
+    // 10 × 10^15 > 2^53 − 1 already: the line is unpriced and out of the totals
+    const ten = await at("cus_ten");
+    expect(ten.lineItems[2]).toMatchObject({
+      metric: "launches",
+      amount: null,
+      projectedAmount: null,
+      reasonCode: "amount_overflow",
+      pricing: null,
+    });
+    expect(amounts(ten)).toEqual({ api_calls: 0, docks: 0, launches: null });
+    expect(ten).toMatchObject({ subtotal: 0, total: 0, projectedTotal: 0 });
+
+    // through HTTP, on today's clock: a 200 with the null totals, where it used to be a 500
+    const recent = new Date(Date.now() - 60_000);
+    await ingest(t, new Date(), [
+      ["launches", "cus_http", 5, recent],
+      ["docks", "cus_http", 5, recent],
+    ]);
+    const res = await project(t, { customerRef: "cus_http" });
+    expect(res.status).toBe(200);
+    expect(() => ZUsageProjection.parse(res.body)).not.toThrow();
+    expect(res.body).toMatchObject({ subtotal: null, total: null, projectedTotal: null });
+    expect(amounts(res.body)).toEqual({ api_calls: 0, docks: 5_000_000_000_000_000, launches: 5_000_000_000_000_000 });
+  });
+
   it("answers 404 for an unknown customer and 422 for a bad body", async () => {
     const t = await createTestTenant();
     const missing = await project(t, { customerRef: "cus_ghost" });

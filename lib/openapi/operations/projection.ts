@@ -41,11 +41,14 @@ const ZProjectionLineItem = z.object({
     .nullable()
     .meta({ description: "Minor units Stripe would invoice for the usage so far; null when it cannot be priced." }),
   projectedQuantity: ZDecimalString,
-  projectedAmount: z.number().int().nullable(),
+  projectedAmount: z.number().int().nullable().meta({
+    description:
+      "Minor units for the forecast quantity; null when the line cannot be priced, or when this amount exceeds 2^53 − 1 (`reasonCode` `amount_overflow`; `amount` is kept).",
+  }),
   reasonCode: z
     .enum(["no_price", "price_inactive", "currency_mismatch", "negative_quantity", "amount_overflow"])
     .optional(),
-  reason: z.string().optional().meta({ description: "Why amount is null (never a silent 0)." }),
+  reason: z.string().optional().meta({ description: "Why amount or projectedAmount is null (never a silent 0)." }),
   pricing: z
     .object({
       priceId: z.string(),
@@ -62,14 +65,21 @@ const ZProjectionLineItem = z.object({
   forecast: ZForecast,
 });
 
+const TOTAL_NULL =
+  "Sum of the priced lines, in minor units; null when it exceeds 2^53 − 1, the largest integer a JSON number carries exactly (never rounded).";
+
 export const ZUsageProjection = z.object({
   customerRef: z.string(),
   currency: z.string().nullable(),
   period: ZPeriod,
   lineItems: z.array(ZProjectionLineItem),
-  subtotal: z.number().int(),
-  total: z.number().int(),
-  projectedTotal: z.number().int(),
+  subtotal: z.number().int().nullable().meta({ description: TOTAL_NULL }),
+  total: z.number().int().nullable().meta({ description: TOTAL_NULL }),
+  projectedTotal: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: `${TOTAL_NULL} Also null when a line with an amount has a null projectedAmount.` }),
   freshness: z.object({ asOf: z.string().meta({ format: "date-time" }), stalenessSeconds: z.literal(0) }),
 });
 
