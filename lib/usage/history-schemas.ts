@@ -7,6 +7,7 @@ export const GRANULARITY_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 export type Granularity = keyof typeof GRANULARITY_MS;
 /** A history answer holds at most this many buckets (e.g. ~41 days by hour, ~2.7 years by day). */
 export const MAX_HISTORY_BUCKETS = 1000;
+const LAST_RFC3339_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export const ZUsageHistoryQuery = z
   .strictObject({
@@ -25,6 +26,15 @@ export const ZUsageHistoryQuery = z
       return;
     }
     const size = GRANULARITY_MS[q.granularity];
+    // The answer echoes the rounded-up `to`: past year 9999 it has no RFC 3339 form.
+    if (Math.ceil(to / size) * size > LAST_RFC3339_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `rounded up to the end of its UTC ${q.granularity}, must stay within year 9999`,
+      });
+      return;
+    }
     const buckets = Math.ceil(to / size) - Math.floor(from / size);
     if (buckets > MAX_HISTORY_BUCKETS) {
       ctx.addIssue({

@@ -169,6 +169,21 @@ describe("usage history", () => {
     const ok = await getHistory(t, { ...base, from: iso(DAY0), to: iso(DAY0 + 41 * DAY), granularity: "hour" });
     expect(ok.status).toBe(200);
     expect(ok.body.data).toHaveLength(984);
+
+    // the answer echoes `to` rounded up: it must stay a 4-digit year, not "+010000-01-01…"
+    const late = { ...base, from: "9999-12-30T00:00:00Z", granularity: "day" };
+    const beyond = await getHistory(t, { ...late, to: "9999-12-31T12:00:00Z" });
+    expect(beyond.status).toBe(422);
+    expect(beyond.body.error.details).toEqual([
+      { path: "to", message: "rounded up to the end of its UTC day, must stay within year 9999" },
+    ]);
+    expect((await getHistory(t, { ...late, to: "9999-12-31T20:00:00-05:00", granularity: "hour" })).status).toBe(422);
+    const last = await getHistory(t, { ...late, to: "9999-12-31T00:00:00Z" });
+    expect(last.status).toBe(200);
+    expect(last.body).toMatchObject({ to: "9999-12-31T00:00:00.000Z", data: [{ ts: "9999-12-30T00:00:00.000Z" }] });
+    const lastHour = await getHistory(t, { ...late, to: "9999-12-31T22:30:00Z", granularity: "hour" });
+    expect(lastHour.status).toBe(200);
+    expect(lastHour.body.to).toBe("9999-12-31T23:00:00.000Z");
   });
 
   it("answers 404 for a metric without a meter", async () => {
