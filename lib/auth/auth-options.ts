@@ -3,11 +3,42 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
+import { isSessionLive, newSessionId, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/console-sessions";
 import { isLoginLocked } from "@/lib/auth/login-throttle";
+import { logger } from "@/lib/log";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
 
 export const LOGIN_LOCKED_ERROR = "TooManyAttempts";
+
+class SignedOutSessionError extends Error {
+  constructor() {
+    super("This session was signed out.");
+    this.name = "SignedOutSessionError";
+  }
+}
+
+/** next-auth's own messages, as the app's structured logs; a refused signed-out session is no error. */
+const authLogger: NextAuthOptions["logger"] = {
+  error(code, metadata) {
+    if (metadata instanceof SignedOutSessionError) {
+      logger.info("signed-out session refused", { code });
+      return;
+    }
+    const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+    logger.error("next-auth error", {
+      code,
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+  },
+  warn(code) {
+    logger.warn("next-auth warning", { code });
+  },
+  debug(code) {
+    logger.debug("next-auth debug", { code });
+  },
+};
 
 function providers(): NextAuthOptions["providers"] {
   const list: NextAuthOptions["providers"] = [
@@ -81,16 +112,24 @@ export function isVerifiedOAuthEmail(profile: unknown): boolean {
 }
 
 /**
- * JWT sessions. The token carries only the user id (`uid`); the active tenant and the role
- * are resolved from the database on every request (lib/api/with-session.ts), never trusted
- * from the token.
+ * JWT sessions. The token carries only the user id (`uid`) and a session id (`sid`, so that
+ * signing out revokes it: lib/auth/console-sessions.ts); the active tenant and the role are
+ * resolved from the database on every request (lib/api/with-session.ts), never trusted from
+ * the token.
  */
 export function buildAuthOptions(): NextAuthOptions {
   return {
     secret: process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    logger: authLogger,
     pages: { signIn: "/login", error: "/login" },
     providers: providers(),
+    events: {
+      // POST /api/auth/signout: next-auth deletes the cookie; this makes copies of it useless.
+      async signOut({ token }) {
+        await revokeSession(token);
+      },
+    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;
@@ -108,7 +147,12 @@ export function buildAuthOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         if (user && account) {
           token.uid = account.provider === "credentials" ? user.id : (user as { uid?: string }).uid;
+          token.sid = newSessionId();
+          return token;
         }
+        // Refreshing a signed-out session (GET /api/auth/session): next-auth answers an empty
+        // session and clears the cookie when this throws, instead of extending the token.
+        if (!(await isSessionLive(token.sid))) throw new SignedOutSessionError();
         return token;
       },
       async session({ session, token }) {

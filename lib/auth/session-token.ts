@@ -1,5 +1,6 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
+import { isSessionLive } from "./console-sessions";
 
 // next-auth v4 cookie names; the __Secure- form is used when NEXTAUTH_URL is https.
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
@@ -47,16 +48,19 @@ function readSessionCookie(cookies: CookieReader): string | undefined {
 }
 
 /**
- * The signed-in user's id from the next-auth JWT cookie, or null. The token only says who
- * the user is; tenant and role are always re-read from the database by the caller.
+ * The signed-in user's id from the next-auth JWT cookie, or null — also for a session that
+ * was signed out (lib/auth/console-sessions.ts). The token only says who the user is; tenant
+ * and role are always re-read from the database by the caller.
  */
 export async function readSessionUserId(cookies: CookieReader): Promise<string | null> {
   const raw = readSessionCookie(cookies);
   if (!raw) return null;
+  let token: Awaited<ReturnType<typeof decode>>;
   try {
-    const token = await decode({ token: raw, secret: authSecret() });
-    return typeof token?.uid === "string" ? token.uid : null;
+    token = await decode({ token: raw, secret: authSecret() });
   } catch {
     return null;
   }
+  if (typeof token?.uid !== "string") return null;
+  return (await isSessionLive(token.sid)) ? token.uid : null;
 }

@@ -105,10 +105,24 @@ test("sign up, land in the console, create an API key that is shown once and wor
   await page.screenshot({ path: `${SHOTS}/keys-rotated-revoked.png`, fullPage: true });
 
   // Sign out: back to /login, and the console is closed again.
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(session?.value).toBeTruthy();
+  const cookie = `${session?.name}=${session?.value}`;
+  const withCopy = (path: string) => page.request.get(path, { headers: { cookie } });
+  expect((await withCopy("/api/console/overview")).status()).toBe(200);
   await page.getByRole("button", { name: "Sign out" }).first().click();
   await page.waitForURL("**/login");
   await page.goto("/keys");
   await expect(page).toHaveURL(/\/login$/);
+  // A copy of the signed-out cookie (another tab, a stolen cookie) is refused as well, and
+  // next-auth will not refresh it.
+  const refused = await withCopy("/api/console/overview");
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("unauthorized");
+  const copyPage = await page.request.get("/keys", { headers: { cookie }, maxRedirects: 0 });
+  expect(copyPage.status()).toBe(307);
+  expect(copyPage.headers().location).toMatch(/\/login$/);
+  expect(await (await withCopy("/api/auth/session")).json()).toEqual({});
 });
 
 test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) => {

@@ -1,4 +1,5 @@
 // Console (cookie session) test helpers: real users and memberships, and a real next-auth JWT.
+import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import type { Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
@@ -21,10 +22,13 @@ export async function addMember(tenantId: string, userId: string, role: Role): P
   await db.membership.create({ data: { tenantId, userId, role } });
 }
 
-/** A Cookie header as the browser would send it after signing in (optionally with a chosen tenant). */
-export async function sessionCookie(userId: string, activeTenantId?: string): Promise<string> {
+/**
+ * A Cookie header as the browser would send it after signing in (optionally with a chosen
+ * tenant), for the session `sid` (a fresh one unless given).
+ */
+export async function sessionCookie(userId: string, activeTenantId?: string, sid = randomUUID()): Promise<string> {
   const secret = process.env.NEXTAUTH_SECRET!;
-  const jwt = await encode({ token: { uid: userId, sub: userId }, secret });
+  const jwt = await encode({ token: { uid: userId, sub: userId, sid }, secret });
   const parts = [`next-auth.session-token=${jwt}`];
   if (activeTenantId) parts.push(`${ACTIVE_TENANT_COOKIE}=${encodeURIComponent(activeTenantId)}`);
   return parts.join("; ");

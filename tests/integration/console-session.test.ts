@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import * as activeTenant from "@/app/api/console/active-tenant/route";
 import * as revoke from "@/app/api/console/keys/[id]/revoke/route";
@@ -5,6 +7,7 @@ import * as rotate from "@/app/api/console/keys/[id]/rotate/route";
 import * as keys from "@/app/api/console/keys/route";
 import * as overview from "@/app/api/console/overview/route";
 import { authenticateApiKey, clearApiKeyCache, createApiKey } from "@/lib/auth/api-keys";
+import { revokeSession } from "@/lib/auth/console-sessions";
 import { db } from "@/lib/db/client";
 import { callRoute } from "../helpers/route";
 import { addMember, createTestUser, sessionCookie } from "../helpers/session";
@@ -42,6 +45,38 @@ describe("console session wrapper", () => {
       401,
       "unauthorized",
     );
+  });
+
+  it("refuses a signed-out session's token, and a token minted without a session id", async () => {
+    const m = await member("owner");
+    const sid = randomUUID();
+    const cookie = await sessionCookie(m.user.id, undefined, sid);
+    const other = await sessionCookie(m.user.id); // the same user on another device
+    const get = (c: string) => callRoute(keys.GET, { path: "/api/console/keys", headers: { cookie: c } });
+    expect((await get(cookie)).status).toBe(200);
+    await revokeSession({ sid, uid: m.user.id });
+    await revokeSession({ sid, uid: m.user.id }); // signing out twice is harmless
+    expectError(await get(cookie), 401, "unauthorized");
+    expect((await get(other)).status).toBe(200);
+    const row = await db.revokedSession.findUniqueOrThrow({ where: { sid } });
+    expect(row.userId).toBe(m.user.id);
+    const days = (row.expiresAt.getTime() - row.revokedAt.getTime()) / 86_400_000;
+    expect(days).toBeCloseTo(30, 3); // as long as any copy of the token can live
+    const legacy = await encode({ token: { uid: m.user.id, sub: m.user.id }, secret: process.env.NEXTAUTH_SECRET! });
+    expectError(await get(`next-auth.session-token=${legacy}`), 401, "unauthorized");
+  });
+
+  it("prunes sign-out records once no copy of their token can be valid", async () => {
+    const u = await createTestUser();
+    const stale = randomUUID();
+    await db.revokedSession.create({
+      data: { sid: stale, userId: u.id, expiresAt: new Date(Date.now() - 1000) },
+    });
+    await revokeSession({ sid: randomUUID(), uid: u.id });
+    expect(await db.revokedSession.findUnique({ where: { sid: stale } })).toBeNull();
+    await revokeSession({ uid: u.id }); // nothing to record without a session id
+    await revokeSession(null);
+    expect(await db.revokedSession.count({ where: { userId: u.id } })).toBe(1);
   });
 
   it("lets a viewer list keys but not create, revoke or rotate them", async () => {
