@@ -1,6 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { periodFor } from "@/lib/billing/period";
+import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
@@ -38,85 +39,90 @@ export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<A
   const now = opts.now ?? new Date();
   const actorLabel = `${opts.actor.type}:${opts.actor.id}`;
   try {
-    return await withPgTransaction(async (client) => {
-      const target = input.revertsId
-        ? await revertTarget(client, tenantId, input.revertsId)
-        : await directTarget(client, tenantId, input, now);
-      const id = newId("adj");
-      const inserted = await client.query<{ created_at: Date }>(
-        `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id)
+    return await withPgTransaction(
+      async (client) => {
+        const target = input.revertsId
+          ? await revertTarget(client, tenantId, input.revertsId)
+          : await directTarget(client, tenantId, input, now);
+        const id = newId("adj");
+        const inserted = await client.query<{ created_at: Date }>(
+          `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING created_at`,
-        [
-          tenantId,
-          id,
-          target.meterId,
-          target.customerRef,
-          target.periodStart.toISOString(),
-          target.delta,
-          input.reason,
-          actorLabel,
-          input.revertsId ?? null,
-        ],
-      );
-      await applyCounterDeltas(client, tenantId, [
-        {
-          meterId: target.meterId,
-          aggregation: target.aggregation,
-          customerRef: target.customerRef,
-          periodStartMs: target.periodStart.getTime(),
-          periodEndMs: target.periodEnd.getTime(),
-          events: 0,
-          base: "0",
-          lastTsMs: null,
-          lastKey: null,
-          adjustment: target.delta,
-        },
-      ]);
-      const counter = await client.query<{ value: string }>(
-        `SELECT value::text AS value FROM counters
-         WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
-        [tenantId, target.meterId, target.customerRef, target.periodStart.toISOString()],
-      );
-      if (new Decimal(counter.rows[0].value).isNegative()) {
-        throw new ApiError({
-          code: "validation_failed",
-          message: `delta: would make the ${target.metric} counter negative (${formatDecimal(counter.rows[0].value)})`,
-          details: [{ path: "delta", message: "would make the counter negative" }],
-        });
-      }
-      await client.query(
-        `INSERT INTO audit_logs (tenant_id, id, actor_type, actor_id, action, target_type, target_id, data)
-         VALUES ($1, $2, $3, $4, $5, 'adjustment', $6, $7)`,
-        [
-          tenantId,
-          newId("aud"),
-          opts.actor.type,
-          opts.actor.id,
-          input.revertsId ? "adjustment.reverted" : "adjustment.created",
-          id,
-          JSON.stringify({
-            metric: target.metric,
+          [
+            tenantId,
+            id,
+            target.meterId,
+            target.customerRef,
+            target.periodStart.toISOString(),
+            target.delta,
+            input.reason,
+            actorLabel,
+            input.revertsId ?? null,
+          ],
+        );
+        await applyCounterDeltas(client, tenantId, [
+          {
+            meterId: target.meterId,
+            aggregation: target.aggregation,
             customerRef: target.customerRef,
-            periodStart: target.periodStart.toISOString(),
-            delta: target.delta,
-            reason: input.reason,
-            revertsId: input.revertsId ?? null,
-          }),
-        ],
-      );
-      return {
-        id,
-        metric: target.metric,
-        customerRef: target.customerRef,
-        periodStart: target.periodStart.toISOString(),
-        delta: target.delta,
-        reason: input.reason,
-        actor: actorLabel,
-        eventId: null,
-        revertsId: input.revertsId ?? null,
-        createdAt: inserted.rows[0].created_at.toISOString(),
-      };
-    });
+            periodStartMs: target.periodStart.getTime(),
+            periodEndMs: target.periodEnd.getTime(),
+            events: 0,
+            base: "0",
+            lastTsMs: null,
+            lastKey: null,
+            adjustment: target.delta,
+          },
+        ]);
+        const counter = await client.query<{ value: string }>(
+          `SELECT value::text AS value FROM counters
+         WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
+          [tenantId, target.meterId, target.customerRef, target.periodStart.toISOString()],
+        );
+        if (new Decimal(counter.rows[0].value).isNegative()) {
+          throw new ApiError({
+            code: "validation_failed",
+            message: `delta: would make the ${target.metric} counter negative (${formatDecimal(counter.rows[0].value)})`,
+            details: [{ path: "delta", message: "would make the counter negative" }],
+          });
+        }
+        await client.query(
+          `INSERT INTO audit_logs (tenant_id, id, actor_type, actor_id, action, target_type, target_id, data)
+         VALUES ($1, $2, $3, $4, $5, 'adjustment', $6, $7)`,
+          [
+            tenantId,
+            newId("aud"),
+            opts.actor.type,
+            opts.actor.id,
+            input.revertsId ? "adjustment.reverted" : "adjustment.created",
+            id,
+            JSON.stringify({
+              metric: target.metric,
+              customerRef: target.customerRef,
+              periodStart: target.periodStart.toISOString(),
+              delta: target.delta,
+              reason: input.reason,
+              revertsId: input.revertsId ?? null,
+            }),
+          ],
+        );
+        return {
+          id,
+          metric: target.metric,
+          customerRef: target.customerRef,
+          periodStart: target.periodStart.toISOString(),
+          delta: target.delta,
+          reason: input.reason,
+          actor: actorLabel,
+          eventId: null,
+          revertsId: input.revertsId ?? null,
+          createdAt: inserted.rows[0].created_at.toISOString(),
+        };
+      },
+      // The shared usage-config lock (lib/billing/usage-config-lock.ts): the meter's aggregation
+      // and the customer's anchor this adjustment is filed under cannot change before it commits.
+      { begin: usageWriteBeginSql(tenantId) },
+    );
   } catch (err) {
     if ((err as { code?: string }).code === "23505" && input.revertsId) {
       throw new ApiError({ code: "conflict", message: `Adjustment ${input.revertsId} has already been reverted.` });

@@ -2,6 +2,7 @@ import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { periodFor } from "@/lib/billing/period";
+import { lockUsageConfig } from "@/lib/billing/usage-config-lock";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/meters/create-meter";
@@ -27,6 +28,10 @@ export async function updateCustomer(opts: {
   const { tenantId, customerRef, input } = opts;
   const now = opts.now ?? new Date();
   const row = await db.$transaction(async (tx) => {
+    // An anchor change waits for the tenant's usage writes in flight and holds off new ones
+    // (lib/billing/usage-config-lock.ts): its usage check below then sees every event and
+    // adjustment filed under the old anchor, and none is filed under it after the move.
+    if (input.billingAnchor !== undefined) await lockUsageConfig(tx, tenantId);
     const locked = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM customers WHERE tenant_id = ${tenantId} AND customer_ref = ${customerRef} FOR UPDATE`;
     const id = locked[0]?.id;

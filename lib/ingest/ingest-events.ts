@@ -1,10 +1,10 @@
 import { ApiError } from "@/lib/api/errors";
 import { type PeriodMs, periodForMs } from "@/lib/billing/period";
+import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
 import { fromEpochMs, toEpochMsText } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, type PgTransaction, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
-import { ingestBeginSql } from "@/lib/meters/config-lock";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
 import { canonicalJson, compareKeys, type EventPayload, formatDecimal, samePayload } from "./normalize";
@@ -102,10 +102,10 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   if (batch.length > 0) {
     for (let attempt = 1; ; attempt++) {
       try {
-        // The shared meter-config lock (lib/meters/config-lock.ts): no aggregation change
-        // commits between this batch reading its meters and writing its counters.
+        // The shared usage-config lock (lib/billing/usage-config-lock.ts): no aggregation or
+        // billing anchor change commits between this batch reading them and writing its counters.
         stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, nowMs), {
-          begin: ingestBeginSql(tenantId),
+          begin: usageWriteBeginSql(tenantId),
         });
         break;
       } catch (err) {

@@ -1,10 +1,9 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { lockUsageConfig } from "@/lib/billing/usage-config-lock";
 import { db } from "@/lib/db/client";
-import { tenantLockKey } from "@/lib/db/tenant-lock-key";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
-import { METER_CONFIG_LOCK_CLASS } from "./config-lock";
 import type { Actor } from "./create-meter";
 import { meterNotFound } from "./get-meter-or-throw";
 import { type MeterDto, toMeterDto, type UpdateMeterInput } from "./schemas";
@@ -37,9 +36,9 @@ export async function updateMeter(opts: {
 }): Promise<MeterDto> {
   const { tenantId, metric, input } = opts;
   const row = await db.$transaction(async (tx) => {
-    // Wait for the tenant's in-flight batches and hold off new ones (lib/meters/config-lock.ts),
+    // Wait for the tenant's in-flight batches and hold off new ones (lib/billing/usage-config-lock.ts),
     // so the usage check below sees every event that could have been counted the old way.
-    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${METER_CONFIG_LOCK_CLASS | 0}::int, ${tenantLockKey(tenantId)}::int)`;
+    await lockUsageConfig(tx, tenantId);
     // Lock the meter row so two PATCHes (or a PATCH and the usage check) serialize.
     const locked = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM meters WHERE tenant_id = ${tenantId} AND metric = ${metric} FOR UPDATE`;
