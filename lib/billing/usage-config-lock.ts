@@ -29,5 +29,10 @@ export function usageWriteBeginSql(tenantId: string): string {
  * waits for the tenant's writes in flight and holds off new ones until the change commits.
  */
 export async function lockUsageConfig(tx: Prisma.TransactionClient, tenantId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${USAGE_CONFIG_LOCK_CLASS | 0}::int, ${tenantLockKey(tenantId)}::int)`;
+  await tx.$queryRawUnsafe(lockUsageConfigSql(tenantId));
+}
+
+/** The exclusive lock's statement (integers only), e.g. for `counters verify --fix`. */
+export function lockUsageConfigSql(tenantId: string): string {
+  return `SELECT 1 AS locked FROM pg_advisory_xact_lock(${USAGE_CONFIG_LOCK_CLASS | 0}, ${tenantLockKey(tenantId)})`;
 }

@@ -77,8 +77,8 @@ export const COUNTER_LOCK_CLASS = 0x534d_6374;
  * Writes that move many counters (a batch: LOCK_FROM_COUNTERS or more) take this per-tenant
  * lock first and hold it to commit, so they queue on one lock instead of on each other's
  * counter rows. With row locks alone, batches sharing hot counters waited row by row (a
- * convoy: 8 clients sending 500-event batches ingested less than 4). `counters verify --fix`
- * takes it too. Small writes (a single event, an adjustment) do not: held through the
+ * convoy: 8 clients sending 500-event batches ingested less than 4). (`counters verify
+ * --fix` excludes every writer with the usage-config lock instead.) Small writes (a single event, an adjustment) do not: held through the
  * commit's WAL flush, it would make every small write of a tenant wait for the previous
  * one's flush (single events at 200 req/s: p99 302 ms with it). They lock their one or two
  * counter rows; rows are always locked in key order (the upsert sorts), so the two kinds of

@@ -1,6 +1,6 @@
 import { periodFor } from "@/lib/billing/period";
-import { getPgPool, withPgTransaction } from "@/lib/db/pg-pool";
-import { lockTenantCounters } from "@/lib/ingest/apply-counter-deltas";
+import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
+import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
 import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
@@ -51,10 +51,38 @@ const keyOf = (t: string, m: string, c: string, p: Date) => `${t}\u0000${m}\u000
  * Rebuilds every counter from the ledger (non-late events of its period) plus
  * adjustments, compares with the live counters and, with `fix`, overwrites the ones that
  * differ. The ledger is the source of truth; this is how that claim is checked.
+ *
+ * Safe while ingest runs. The check reads the ledger, the adjustments and the counters in one
+ * snapshot (REPEATABLE READ): an ingest commits its events and their counter moves together,
+ * so a write landing during the check can no longer look like a difference. A fix then takes
+ * each affected tenant's usage-config lock exclusively (every writer of usage holds it shared,
+ * lib/billing/usage-config-lock.ts), rebuilds that tenant again under the lock and writes what
+ * still differs: a counter is never overwritten with a state that misses a committed write.
  */
 export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } = {}): Promise<VerifyCountersResult> {
-  const pool = getPgPool();
   const tenant = opts.tenantId ?? null;
+  const found = await withPgTransaction((client) => compareCounters(client, tenant), {
+    begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+  });
+  let fixed = 0;
+  if (opts.fix && found.toFix.length > 0) {
+    const tenants = [...new Set(found.toFix.map((r) => r.tenantId))].sort(compareKeys);
+    fixed = await withPgTransaction(async (client) => {
+      // One order for every fixer: tenants in byte order. Writers hold one tenant's lock each.
+      for (const t of tenants) await client.query(lockUsageConfigSql(t));
+      let n = 0;
+      for (const t of tenants) n += await fixCounters(client, (await compareCounters(client, t)).toFix);
+      return n;
+    });
+  }
+  return { checked: found.checked, differences: found.differences, fixed };
+}
+
+/** The counters that differ from their rebuild, as seen by the statements of `client`'s transaction. */
+async function compareCounters(
+  client: PgClient,
+  tenant: string | null,
+): Promise<{ checked: number; differences: CounterDifference[]; toFix: Expected[] }> {
   const expected = new Map<string, Expected>();
   const scope = "($1::text IS NULL OR e.tenant_id = $1)";
   const aggregates: Array<[string, string]> = [
@@ -76,7 +104,7 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
     last_key: string | null;
   }> = [];
   for (const [agg, expr] of aggregates) {
-    const res = await pool.query(
+    const res = await client.query(
       `SELECT e.tenant_id, m.id AS meter_id, m.metric, m.aggregation::text AS aggregation, e.customer_ref,
          e.period_start, (${expr})::text AS raw, count(*)::text AS n, NULL::timestamptz AS last_ts, NULL AS last_key
        FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
@@ -86,7 +114,7 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
     );
     groupRows.push(...res.rows);
   }
-  const last = await pool.query(
+  const last = await client.query(
     `SELECT DISTINCT ON (e.tenant_id, m.id, e.customer_ref, e.period_start)
        e.tenant_id, m.id AS meter_id, m.metric, 'last' AS aggregation, e.customer_ref, e.period_start,
        e.quantity::text AS raw,
@@ -115,7 +143,7 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
     });
   }
 
-  const adjustments = await pool.query<{
+  const adjustments = await client.query<{
     tenant_id: string;
     meter_id: string;
     metric: string;
@@ -154,7 +182,7 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
     e.adjustment = e.adjustment.plus(a.total);
   }
 
-  const counters = await pool.query<{
+  const counters = await client.query<{
     tenant_id: string;
     meter_id: string;
     metric: string | null;
@@ -237,14 +265,12 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
     toFix.push(e);
   }
 
-  let fixed = 0;
-  if (opts.fix && toFix.length > 0) fixed = await fixCounters(toFix);
   return {
     checked:
       expected.size +
       counters.rows.filter((c) => !expected.has(keyOf(c.tenant_id, c.meter_id, c.customer_ref, c.period_start))).length,
     differences,
-    fixed,
+    toFix,
   };
 }
 
@@ -281,60 +307,56 @@ function sameState(a: CounterState, b: CounterState): boolean {
   );
 }
 
-/** Overwrites the differing counters (and their distinct-value sets) with the rebuilt state. */
-async function fixCounters(rows: Expected[]): Promise<number> {
+/**
+ * Overwrites the differing counters (and their distinct-value sets) with the rebuilt state,
+ * in the caller's transaction, which holds their tenants' usage-config locks.
+ */
+async function fixCounters(client: PgClient, rows: Expected[]): Promise<number> {
   const anchors = new Map<string, Date | null>();
-  const pool = getPgPool();
   for (const r of rows) {
     const k = `${r.tenantId}\u0000${r.customerRef}`;
     if (anchors.has(k)) continue;
-    const c = await pool.query<{ billing_anchor: Date | null }>(
+    const c = await client.query<{ billing_anchor: Date | null }>(
       "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
       [r.tenantId, r.customerRef],
     );
     anchors.set(k, c.rows[0]?.billing_anchor ?? null);
   }
-  return withPgTransaction(async (client) => {
-    // Ingest and adjustments write counters under the tenant's counter lock: so does this.
-    for (const tenantId of [...new Set(rows.map((r) => r.tenantId))].sort(compareKeys)) {
-      await lockTenantCounters(client, tenantId);
-    }
-    for (const r of rows) {
-      const periodEnd = periodFor(r.periodStart, anchors.get(`${r.tenantId}\u0000${r.customerRef}`)).end;
-      const params = [r.tenantId, r.meterId, r.customerRef, r.periodStart.toISOString()];
-      await client.query(
-        `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
+  for (const r of rows) {
+    const periodEnd = periodFor(r.periodStart, anchors.get(`${r.tenantId}\u0000${r.customerRef}`)).end;
+    const params = [r.tenantId, r.meterId, r.customerRef, r.periodStart.toISOString()];
+    await client.query(
+      `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,
            last_ts, last_key, adjustment_total, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
          ON CONFLICT (tenant_id, meter_id, customer_ref, period_start) DO UPDATE SET
            value = excluded.value, event_count = excluded.event_count, last_ts = excluded.last_ts,
            last_key = excluded.last_key, adjustment_total = excluded.adjustment_total, updated_at = now()`,
-        [
-          ...params,
-          periodEnd.toISOString(),
-          r.raw.plus(r.adjustment).toFixed(),
-          r.events.toString(),
-          r.lastTs?.toISOString() ?? null,
-          r.lastKey,
-          r.adjustment.toFixed(),
-        ],
+      [
+        ...params,
+        periodEnd.toISOString(),
+        r.raw.plus(r.adjustment).toFixed(),
+        r.events.toString(),
+        r.lastTs?.toISOString() ?? null,
+        r.lastKey,
+        r.adjustment.toFixed(),
+      ],
+    );
+    if (r.aggregation === "unique_count") {
+      await client.query(
+        `DELETE FROM counter_uniques WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
+        params,
       );
-      if (r.aggregation === "unique_count") {
-        await client.query(
-          `DELETE FROM counter_uniques WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
-          params,
-        );
-        await client.query(
-          `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
+      await client.query(
+        `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
            SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, v.value
            FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
            CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
            WHERE e.tenant_id = $1 AND m.id = $2 AND e.customer_ref = $3 AND e.period_start = $4 AND NOT e.late
              AND v.value IS NOT NULL`,
-          params,
-        );
-      }
+        params,
+      );
     }
-    return rows.length;
-  });
+  }
+  return rows.length;
 }
