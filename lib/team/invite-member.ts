@@ -6,7 +6,7 @@ import { type Role, ZRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { ZEmail } from "@/lib/users/sign-up";
 import { inviteLink, newInvitationToken } from "./invitation-token";
-import { lockTeam } from "./lock-team";
+import { lockInvitation, lockTeam } from "./lock-team";
 import { assertCanManage } from "./team-rules";
 
 export const ZInviteMember = z.object({ email: ZEmail, role: ZRole });
@@ -39,10 +39,16 @@ export async function inviteMember(
     const team = await lockTeam(tx, tenantId);
     assertCanManage(team.get(actorUserId), { from: null, to: role });
     const actor = { type: "user" as const, id: actorUserId };
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
-    if (user && team.has(user.id)) throw new ApiError({ code: "conflict", message: `${email} is already a member.` });
+    const pending = await lockInvitation(tx, tenantId, email);
+    // Read after the invitation's lock: an OAuth sign-in that accepted it meanwhile has joined.
+    const user = await tx.user.findUnique({
+      where: { email },
+      select: { id: true, memberships: { where: { tenantId }, select: { role: true } } },
+    });
+    if (user && user.memberships.length > 0) {
+      throw new ApiError({ code: "conflict", message: `${email} is already a member.` });
+    }
     const { token, tokenHash, expiresAt } = newInvitationToken();
-    const pending = await tx.invitation.findUnique({ where: { tenantId_email: { tenantId, email } } });
     if (pending) {
       // Replacing an owner invitation is an owner's call, like cancelling it.
       assertCanManage(team.get(actorUserId), { from: pending.role, to: role });

@@ -13,3 +13,20 @@ export async function lockTeam(tx: Prisma.TransactionClient, tenantId: string): 
     SELECT user_id, role::text AS role FROM memberships WHERE tenant_id = ${tenantId} ORDER BY user_id FOR UPDATE`;
   return new Map(rows.map((r) => [r.user_id, r.role]));
 }
+
+/**
+ * Locks the pending invitation of `email` (after lockTeam) and returns its role, or null when
+ * there is none. An OAuth sign-in accepting it (lib/team/accept-invitations.ts) deletes it in
+ * one statement: a renewal or cancel either locks it first (the acceptance then sees the
+ * renewed role, or nothing) or finds it gone once the acceptance commits — never a row that
+ * was accepted meanwhile.
+ */
+export async function lockInvitation(
+  tx: Prisma.TransactionClient,
+  tenantId: string,
+  email: string,
+): Promise<{ role: Role } | null> {
+  const rows = await tx.$queryRaw<{ role: Role }[]>`
+    SELECT role::text AS role FROM invitations WHERE tenant_id = ${tenantId} AND email = ${email} FOR UPDATE`;
+  return rows[0] ?? null;
+}

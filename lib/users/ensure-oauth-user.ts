@@ -45,10 +45,11 @@ export async function ensureOAuthUser(opts: {
     });
     return userId;
   } catch (err) {
-    // Two first sign-ins racing: the loser uses the winner's user.
+    // Another first sign-in won the email: the loser uses the winner's user, under the same
+    // rule as above — a password sign-up that won is not handed over.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-      return user.id;
+      const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, passwordHash: true } });
+      return user.passwordHash === null ? user.id : null;
     }
     throw err;
   }
