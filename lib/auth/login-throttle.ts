@@ -18,6 +18,18 @@ export function isLoginLocked(email: string, now = Date.now()): boolean {
   return recent(email, now).length >= MAX_FAILURES;
 }
 
+/**
+ * Counts an attempt as a failure before its password is compared, or refuses it (false) when
+ * the email is locked. Check and count are one synchronous step: concurrent guesses cannot all
+ * pass the check while the first ones are still being compared (a burst of 40 used to test 40
+ * passwords). A successful sign-in clears them (clearLoginFailures).
+ */
+export function reserveLoginAttempt(email: string, now = Date.now()): boolean {
+  if (isLoginLocked(email, now)) return false;
+  recordLoginFailure(email, now);
+  return true;
+}
+
 export function recordLoginFailure(email: string, now = Date.now()): void {
   if (failures.size >= MAX_TRACKED && !failures.has(email)) {
     for (const key of failures.keys()) {

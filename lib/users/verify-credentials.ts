@@ -1,5 +1,5 @@
 import "server-only";
-import { clearLoginFailures, isLoginLocked, recordLoginFailure } from "@/lib/auth/login-throttle";
+import { clearLoginFailures, reserveLoginAttempt } from "@/lib/auth/login-throttle";
 import { db } from "@/lib/db/client";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -13,18 +13,15 @@ export async function verifyCredentials(
 ): Promise<{ id: string; email: string; name: string | null } | null> {
   const email = emailInput.trim().toLowerCase();
   if (!email || !password || Buffer.byteLength(password, "utf8") > 72) return null;
-  if (isLoginLocked(email)) return null;
+  // Counted as a failure from here until the password matches (lib/auth/login-throttle.ts).
+  if (!reserveLoginAttempt(email)) return null;
   const user = await db.user.findUnique({ where: { email } });
   if (!user?.passwordHash) {
     dummyHash ??= hashPassword("not-a-real-password");
     await verifyPassword(password, await dummyHash);
-    recordLoginFailure(email);
     return null;
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    recordLoginFailure(email);
-    return null;
-  }
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
   clearLoginFailures(email);
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as signupRoute from "@/app/api/signup/route";
+import { clearLoginFailures, isLoginLocked } from "@/lib/auth/login-throttle";
 import { db } from "@/lib/db/client";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
@@ -39,6 +40,20 @@ describe("sign-up", () => {
     expect(ok?.email).toBe(email.toLowerCase());
     expect(await verifyCredentials(email, "s3cret-enougH")).toBeNull();
     expect(await verifyCredentials("nobody@example.test", "s3cret-enough")).toBeNull();
+  });
+
+  it("tests at most the throttle's allowance of passwords in a burst of concurrent guesses", async () => {
+    const email = uniqueEmail();
+    await post({ email, password: "the-right-one-1", tenantName: "Burst" });
+    // 39 wrong guesses and the right one, all at once: sequentially, guesses 11+ are refused
+    // untested; concurrently they all passed the check before the first failure was counted.
+    const guesses = Array.from({ length: 40 }, (_, i) => (i === 39 ? "the-right-one-1" : `wrong-guess-${i}`));
+    const results = await Promise.all(guesses.map((g) => verifyCredentials(email, g)));
+    expect(results.filter((r) => r !== null)).toEqual([]);
+    expect(isLoginLocked(email.toLowerCase())).toBe(true);
+    expect(await verifyCredentials(email, "the-right-one-1")).toBeNull(); // locked: not even tested
+    clearLoginFailures(email.toLowerCase());
+    expect((await verifyCredentials(email, "the-right-one-1"))?.email).toBe(email.toLowerCase());
   });
 
   it("answers 409 to an email that already has an account, whatever its case", async () => {

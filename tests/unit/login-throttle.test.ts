@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clearLoginFailures, isLoginLocked, LOGIN_THROTTLE, recordLoginFailure } from "@/lib/auth/login-throttle";
+import {
+  clearLoginFailures,
+  isLoginLocked,
+  LOGIN_THROTTLE,
+  recordLoginFailure,
+  reserveLoginAttempt,
+} from "@/lib/auth/login-throttle";
 
 describe("login throttle", () => {
   it("locks an email after the maximum failures and unlocks when the window passes", () => {
@@ -19,5 +25,13 @@ describe("login throttle", () => {
     expect(isLoginLocked(email, 6_000)).toBe(true);
     clearLoginFailures(email);
     expect(isLoginLocked(email, 6_000)).toBe(false);
+  });
+
+  it("counts an attempt before its password is compared, and refuses one past the allowance", () => {
+    const email = "throttle-c@example.test";
+    const granted = Array.from({ length: 15 }, (_, i) => reserveLoginAttempt(email, 9_000 + i));
+    expect(granted.filter(Boolean)).toHaveLength(LOGIN_THROTTLE.MAX_FAILURES);
+    expect(granted.slice(LOGIN_THROTTLE.MAX_FAILURES)).toEqual([false, false, false, false, false]);
+    expect(reserveLoginAttempt(email, 9_000 + LOGIN_THROTTLE.WINDOW_MS)).toBe(true);
   });
 });
