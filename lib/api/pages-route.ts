@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { allowHeader, answerOptions, methodNotAllowed, type RouteMethod } from "./other-methods";
-import { DEFAULT_BODY_LIMIT } from "./request";
+import { DEFAULT_BODY_LIMIT, markBodyInMemory } from "./request";
 
 type Method = RouteMethod | "OPTIONS";
 /** A route handler as the App Router calls it; pages/api routes have no dynamic segments. */
@@ -51,11 +51,14 @@ async function toWebRequest(req: IncomingMessage, method: string): Promise<Reque
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
   const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
-  return new Request(url, {
-    method,
-    headers,
-    body: (await readCapped(req, DEFAULT_BODY_LIMIT)) as Uint8Array<ArrayBuffer>,
-  });
+  // The body is read whole here, so the wrappers need not buffer it again (withBufferedBody).
+  return markBodyInMemory(
+    new Request(url, {
+      method,
+      headers,
+      body: (await readCapped(req, DEFAULT_BODY_LIMIT)) as Uint8Array<ArrayBuffer>,
+    }),
+  );
 }
 
 /**

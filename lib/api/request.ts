@@ -5,9 +5,13 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024; // 1 MiB (API.md)
 
 /** Reads the body as text with a hard byte limit, without trusting content-length. */
 export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<string> {
+  return (await readBodyBytes(req, maxBytes)).toString("utf8");
+}
+
+async function readBodyBytes(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -21,7 +25,29 @@ export async function readBodyText(req: Request, maxBytes = DEFAULT_BODY_LIMIT):
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** Requests whose body is already in memory (withBufferedBody, lib/api/pages-route.ts). */
+const inMemory = new WeakSet<Request>();
+
+export function markBodyInMemory(req: Request): Request {
+  inMemory.add(req);
+  return req;
+}
+
+/**
+ * The request with its whole body received (within the limit, else 413), for the wrappers to
+ * call before they decide who may act. Checked first and acted on after a body the client
+ * could hold back at will, a key revoked or a member removed meanwhile still acted (an
+ * admin removed mid-upload created an admin API key).
+ */
+export async function withBufferedBody(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<Request> {
+  if (req.body === null || inMemory.has(req)) return req;
+  const body = await readBodyBytes(req, maxBytes);
+  return markBodyInMemory(
+    new Request(req.url, { method: req.method, headers: req.headers, body: body as Uint8Array<ArrayBuffer> }),
+  );
 }
 
 function tooLarge(maxBytes: number): ApiError {

@@ -1,7 +1,7 @@
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 import { takeToken } from "./rate-limit";
-import { refuseUnstorable } from "./request";
+import { refuseUnstorable, withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
 
 export interface ApiKeyContext<P> {
@@ -40,8 +40,10 @@ export function withApiKey<P = Record<string, never>>(
   handler: (ctx: ApiKeyContext<P>) => Promise<Response>,
   opts: { scope: ApiKeyScope },
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
-  return (req, routeCtx) =>
-    runRoute(req, async (requestId, fields) => {
+  return (received, routeCtx) =>
+    runRoute(received, async (requestId, fields) => {
+      // The key is checked once the whole body is here, not before a slow upload.
+      const req = await withBufferedBody(received);
       const presented = presentedKey(req);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });

@@ -4,6 +4,7 @@ import { type Role, roleAtLeast } from "@/lib/auth/roles";
 import { cookieReaderFromHeader, readSessionUserId } from "@/lib/auth/session-token";
 import { ACTIVE_TENANT_COOKIE } from "@/lib/tenants/active-tenant-cookie";
 import { ApiError } from "./errors";
+import { withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
 
 export interface SignedInContext<P> {
@@ -45,9 +46,11 @@ function run<P, C>(
   resolve: (req: Request, requestId: string, params: P, session: ConsoleSession) => C,
   handler: Handler<C>,
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
-  return (req, routeCtx) =>
-    runRoute(req, async (requestId, fields) => {
-      assertSameOrigin(req);
+  return (received, routeCtx) =>
+    runRoute(received, async (requestId, fields) => {
+      assertSameOrigin(received);
+      // Session and role are resolved once the whole body is here, not before a slow upload.
+      const req = await withBufferedBody(received);
       const cookies = cookieReaderFromHeader(req.headers.get("cookie"));
       const uid = await readSessionUserId(cookies);
       if (!uid) throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
