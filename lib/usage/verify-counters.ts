@@ -66,14 +66,13 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
   });
   let fixed = 0;
   if (opts.fix && found.toFix.length > 0) {
-    const tenants = [...new Set(found.toFix.map((r) => r.tenantId))].sort(compareKeys);
-    fixed = await withPgTransaction(async (client) => {
-      // One order for every fixer: tenants in byte order. Writers hold one tenant's lock each.
-      for (const t of tenants) await client.query(lockUsageConfigSql(t));
-      let n = 0;
-      for (const t of tenants) n += await fixCounters(client, (await compareCounters(client, t)).toFix);
-      return n;
-    });
+    // One tenant at a time: each tenant's writes wait only while its own counters are rebuilt.
+    for (const t of [...new Set(found.toFix.map((r) => r.tenantId))].sort(compareKeys)) {
+      fixed += await withPgTransaction(async (client) => {
+        await client.query(lockUsageConfigSql(t));
+        return fixCounters(client, (await compareCounters(client, t)).toFix);
+      });
+    }
   }
   return { checked: found.checked, differences: found.differences, fixed };
 }
