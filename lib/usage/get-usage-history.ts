@@ -1,5 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { customerNotFound } from "@/lib/customers/get-customer-or-throw";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
 import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
@@ -30,12 +31,17 @@ export async function getUsageHistory(opts: {
   granularity: Granularity;
 }): Promise<UsageHistoryDto> {
   const pool = getPgPool();
-  const meters = await pool.query<{ id: string; aggregation: Aggregation }>(
-    "SELECT id, aggregation::text AS aggregation FROM meters WHERE tenant_id = $1 AND metric = $2",
-    [opts.tenantId, opts.metric],
+  const meters = await pool.query<{ id: string; aggregation: Aggregation; customer: boolean }>(
+    `SELECT id, aggregation::text AS aggregation,
+       EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1 AND customer_ref = $3) AS customer
+     FROM meters WHERE tenant_id = $1 AND metric = $2`,
+    [opts.tenantId, opts.metric, opts.customerRef],
   );
   const meter = meters.rows[0];
   if (!meter) throw new ApiError({ code: "not_found", message: `Meter "${opts.metric}" not found.` });
+  // As usage/current and the projection answer: a misspelt customerRef is not a customer
+  // without usage.
+  if (!meter.customer) throw customerNotFound(opts.customerRef);
   const size = GRANULARITY_MS[opts.granularity];
   const start = new Date(Math.floor(Date.parse(opts.from) / size) * size);
   const end = new Date(Math.ceil(Date.parse(opts.to) / size) * size);

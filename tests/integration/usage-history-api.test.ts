@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { POST as createMeter } from "@/app/api/v1/meters/route";
 import { GET as history } from "@/app/api/v1/usage/history/route";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { ZUsageHistory } from "@/lib/usage/history-schemas";
 import { callRoute } from "../helpers/route";
@@ -16,6 +18,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 async function meter(t: TestTenant, body: Record<string, unknown>) {
   const res = await callRoute(createMeter, { method: "POST", path: "/api/v1/meters", key: t.apiKey, body });
   expect(res.status).toBe(201);
+}
+
+async function customer(t: TestTenant, customerRef: string) {
+  await db.customer.create({ data: { tenantId: t.tenantId, id: newId("cst"), customerRef } });
 }
 
 async function ingest(t: TestTenant, events: Array<Record<string, unknown>>) {
@@ -44,6 +50,7 @@ describe("GET /api/v1/usage/history", () => {
     scope: "usage:read",
     foreignObject: async (owner) => {
       await meter(owner, { metric: "secret_m" });
+      await customer(owner, "cus_1");
       return {
         params: {},
         path: `/api/v1/usage/history?customerRef=cus_1&metric=secret_m&from=${encodeURIComponent(iso(DAY0))}&to=${encodeURIComponent(iso(DAY0 + DAY))}`,
@@ -152,6 +159,7 @@ describe("usage history", () => {
   it("refuses absurd ranges, from after to, bad granularity and missing parameters with 422", async () => {
     const t = await createTestTenant();
     await meter(t, { metric: "api_calls" });
+    await customer(t, "cus_H");
     const base = { customerRef: "cus_H", metric: "api_calls" };
     const bad: Array<Record<string, string>> = [
       { ...base, from: iso(DAY0), to: iso(DAY0 + 42 * DAY), granularity: "hour" },
@@ -186,10 +194,17 @@ describe("usage history", () => {
     expect(lastHour.body.to).toBe("9999-12-31T23:00:00.000Z");
   });
 
-  it("answers 404 for a metric without a meter", async () => {
+  it("answers 404 for a metric without a meter and for an unknown customer, never zeros", async () => {
     const t = await createTestTenant();
-    const res = await getHistory(t, { customerRef: "cus_H", metric: "nope", from: iso(DAY0), to: iso(DAY0 + DAY) });
+    await customer(t, "cus_H");
+    const range = { from: iso(DAY0), to: iso(DAY0 + DAY) };
+    const res = await getHistory(t, { customerRef: "cus_H", metric: "nope", ...range });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("not_found");
+    await meter(t, { metric: "api_calls" });
+    const typo = await getHistory(t, { customerRef: "cus_h", metric: "api_calls", ...range });
+    expect(typo.status).toBe(404);
+    expect(typo.body.error).toMatchObject({ code: "not_found", message: 'Customer "cus_h" not found.' });
+    expect((await getHistory(t, { customerRef: "cus_H", metric: "api_calls", ...range })).status).toBe(200);
   });
 });

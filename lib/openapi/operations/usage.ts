@@ -45,7 +45,7 @@ export const usageOperations: ApiOperation[] = [
     tag: "Usage",
     summary: "Usage over time",
     description:
-      "One customer's usage of one metric per UTC hour or day, each bucket aggregated like the meter. At most 1000 buckets per request.",
+      "One customer's usage of one metric per UTC hour or day, each bucket aggregated like the meter. At most 1000 buckets per request. An unknown metric or customer is a 404.",
     scope: "usage:read",
     query: ZUsageHistoryQuery,
     responses: { 200: { description: "Dense series of buckets.", schema: ZUsageHistory } },
