@@ -222,6 +222,9 @@ export type KeyCheck = { ok: true; key: AuthenticatedKey } | { ok: false; reason
 // it, the slowest of every 5 s in the latency benchmarks).
 const KEY_CACHE_MS = 5_000;
 const KEY_REFRESH_MS = 4_000;
+// Unknown keys are cached too (a miss must not cost a query per request), so anyone can add
+// entries: without a bound, random well-formed keys grew the map forever (audit 6).
+const KEY_CACHE_MAX = 10_000;
 
 interface CachedKey {
   tenantId: string;
@@ -266,7 +269,7 @@ function lookupKey(hash: string): Promise<CacheEntry> {
     .then((r) => {
       const entry: CacheEntry = { at: startedAt, row: r.rows[0] ?? null, refreshing: null };
       const current = keyCache.get(hash);
-      if (generation === cache.generation && (!current || current.at <= startedAt)) keyCache.set(hash, entry);
+      if (generation === cache.generation && (!current || current.at <= startedAt)) remember(hash, entry);
       return entry;
     });
 }
@@ -288,8 +291,29 @@ async function keyRow(hash: string, nowMs: number): Promise<CachedKey | null> {
   pending.refreshing = lookupKey(hash).finally(() => {
     if (keyCache.get(hash) === pending) keyCache.delete(hash);
   });
-  keyCache.set(hash, pending);
+  remember(hash, pending);
   return (await pending.refreshing).row;
+}
+
+/**
+ * Stores an entry, keeping the cache within KEY_CACHE_MAX: when full, expired entries go
+ * first, then the oldest inserted (a Map iterates in insertion order).
+ */
+function remember(hash: string, entry: CacheEntry): void {
+  if (!keyCache.has(hash) && keyCache.size >= KEY_CACHE_MAX) {
+    const now = Date.now();
+    for (const [h, e] of keyCache) if (!e.refreshing && now - e.at >= KEY_CACHE_MS) keyCache.delete(h);
+    for (const h of keyCache.keys()) {
+      if (keyCache.size < KEY_CACHE_MAX) break;
+      keyCache.delete(h);
+    }
+  }
+  keyCache.set(hash, entry);
+}
+
+/** For tests: how many lookups the cache holds. */
+export function apiKeyCacheSize(): number {
+  return keyCache.size;
 }
 
 /** Resolves a presented key to its tenant. Never trusts anything but the hash. */

@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import {
   ApiKeyExpiredError,
   ApiKeyNotFoundError,
+  apiKeyCacheSize,
   authenticateApiKey,
   createApiKey,
   hashApiKey,
@@ -31,7 +33,23 @@ async function cachedKeyRevokedElsewhere() {
   return { k, start };
 }
 
+const B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const randomKey = () => `sm_test_${[...randomBytes(22)].map((b) => B62[b % 62]).join("")}`;
+
 describe("API keys", () => {
+  it("keep the lookup cache bounded whatever unknown keys anonymous clients present", async () => {
+    const t = await createTestTenant();
+    const real = await createApiKey({ tenantId: t.tenantId, name: "real", scopes: ["usage:read"], actor });
+    // Each unknown key is cached (a miss must not cost a query per request): 12,000 of them
+    // used to leave 12,000 entries for good (audit 6). The cache holds at most 10,000.
+    for (let i = 0; i < 12_000; i += 200) {
+      const checks = await Promise.all(Array.from({ length: 200 }, () => authenticateApiKey(randomKey())));
+      expect(checks.every((c) => !c.ok && c.reason === "unknown")).toBe(true);
+    }
+    expect(apiKeyCacheSize()).toBeLessThanOrEqual(10_000);
+    expect((await authenticateApiKey(real.key)).ok).toBe(true);
+  });
+
   it("have the sm_test_/sm_live_ format with at least 128 bits of randomness and are stored only hashed", async () => {
     const t = await createTestTenant();
     const test = await createApiKey({ tenantId: t.tenantId, name: "a", scopes: ["usage:read"], actor });
