@@ -49,7 +49,10 @@ async function toWebRequest(req: IncomingMessage, method: string): Promise<Reque
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+  // Not built from the Host header: a client can put "/" and "?" in it, which rewrote the
+  // path the request log shows and replaced the query string (audit 6). Only the path and the
+  // query of the request target matter to these routes.
+  const url = `http://localhost${targetOf(req.url)}`;
   if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
   // The body is read whole here, so the wrappers need not buffer it again (withBufferedBody).
   return markBodyInMemory(
@@ -59,6 +62,18 @@ async function toWebRequest(req: IncomingMessage, method: string): Promise<Reque
       body: (await readCapped(req, DEFAULT_BODY_LIMIT)) as Uint8Array<ArrayBuffer>,
     }),
   );
+}
+
+/** The request target in origin form: an absolute-form target (`GET http://h/p`) keeps its path. */
+function targetOf(raw: string | undefined): string {
+  if (!raw) return "/";
+  if (raw.startsWith("/")) return raw.startsWith("//") ? `/${raw.replace(/^\/+/, "")}` : raw;
+  try {
+    const u = new URL(raw);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return "/";
+  }
 }
 
 /**

@@ -37,6 +37,12 @@ test("a signed-out visit to a console page redirects to /login", async ({ page }
   }
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/login.png`, fullPage: true });
+  // No page of the console may be framed by another page (clickjacking), nor sniffed.
+  const headers = (await page.goto("/login"))?.headers() ?? {};
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["content-security-policy"]).toBe("frame-ancestors 'none'");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
 });
 
 test("sign up, land in the console, create an API key that is shown once and works", async ({ page, request }) => {

@@ -45,7 +45,8 @@ let base = "";
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    const route = req.url?.startsWith("/echo") ? echo : req.url?.startsWith("/raw") ? rawText : getOnly;
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const route = path.startsWith("/echo") ? echo : path.startsWith("/raw") ? rawText : getOnly;
     void route(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -101,6 +102,42 @@ describe("servePagesRoute", () => {
       query: "?x=1&y=%C3%A9",
       custom: "hello",
     });
+  });
+
+  it("takes the path and query from the request target, never from the Host header", async () => {
+    const body = JSON.stringify({ ok: 1 });
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    // A Host with "/" and "?" used to become part of the URL: it rewrote the path and the query.
+    const forged = await send("POST", "/echo/real?x=1", {
+      headers: { ...headers, host: "evil.example/fake?admin=1#" },
+      chunks: [Buffer.from(body)],
+    });
+    expect(forged.status).toBe(201);
+    expect(JSON.parse(forged.text)).toMatchObject({ path: "/echo/real", query: "?x=1" });
+    // An absolute-form target keeps its own path and query.
+    const absolute = await new Promise<Answer>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port: Number(new URL(base).port),
+          method: "POST",
+          path: "http://other.example/echo/abs?y=2",
+          headers,
+          agent: false,
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (c: Buffer) => parts.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString() }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(absolute.status).toBe(201);
+    expect(JSON.parse(absolute.text)).toMatchObject({ path: "/echo/abs", query: "?y=2" });
   });
 
   it("keeps the body's bytes exactly, multi-byte characters split across chunks included", async () => {
