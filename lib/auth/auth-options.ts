@@ -3,7 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
-import { isSessionLive, newSessionId, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/console-sessions";
+import { isSessionLive, newSessionId, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/console-sessions";
 import { isLoginLocked } from "@/lib/auth/login-throttle";
 import { logger } from "@/lib/log";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
@@ -124,12 +124,6 @@ export function buildAuthOptions(): NextAuthOptions {
     logger: authLogger,
     pages: { signIn: "/login", error: "/login" },
     providers: providers(),
-    events: {
-      // POST /api/auth/signout: next-auth deletes the cookie; this makes copies of it useless.
-      async signOut({ token }) {
-        await revokeSession(token);
-      },
-    },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;

@@ -47,20 +47,24 @@ function readSessionCookie(cookies: CookieReader): string | undefined {
   return undefined;
 }
 
+/** The decoded next-auth JWT of the session cookie, or null (absent, forged or expired). */
+export async function readSessionToken(cookies: CookieReader): Promise<Record<string, unknown> | null> {
+  const raw = readSessionCookie(cookies);
+  if (!raw) return null;
+  try {
+    return (await decode({ token: raw, secret: authSecret() })) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The signed-in user's id from the next-auth JWT cookie, or null — also for a session that
  * was signed out (lib/auth/console-sessions.ts). The token only says who the user is; tenant
  * and role are always re-read from the database by the caller.
  */
 export async function readSessionUserId(cookies: CookieReader): Promise<string | null> {
-  const raw = readSessionCookie(cookies);
-  if (!raw) return null;
-  let token: Awaited<ReturnType<typeof decode>>;
-  try {
-    token = await decode({ token: raw, secret: authSecret() });
-  } catch {
-    return null;
-  }
+  const token = await readSessionToken(cookies);
   if (typeof token?.uid !== "string") return null;
   return (await isSessionLive(token.sid)) ? token.uid : null;
 }

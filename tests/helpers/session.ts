@@ -26,7 +26,11 @@ export async function addMember(tenantId: string, userId: string, role: Role): P
  * A Cookie header as the browser would send it after signing in (optionally with a chosen
  * tenant), for the session `sid` (a fresh one unless given).
  */
-export async function sessionCookie(userId: string, activeTenantId?: string, sid = randomUUID()): Promise<string> {
+export async function sessionCookie(
+  userId: string,
+  activeTenantId?: string,
+  sid: string = randomUUID(),
+): Promise<string> {
   const secret = process.env.NEXTAUTH_SECRET!;
   const jwt = await encode({ token: { uid: userId, sub: userId, sid }, secret });
   const parts = [`next-auth.session-token=${jwt}`];

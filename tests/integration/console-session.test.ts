@@ -8,6 +8,8 @@ import * as keys from "@/app/api/console/keys/route";
 import * as overview from "@/app/api/console/overview/route";
 import { authenticateApiKey, clearApiKeyCache, createApiKey } from "@/lib/auth/api-keys";
 import { revokeSession } from "@/lib/auth/console-sessions";
+import { cookieReaderFromHeader, readSessionUserId } from "@/lib/auth/session-token";
+import { signOutFirst } from "@/lib/auth/sign-out";
 import { db } from "@/lib/db/client";
 import { callRoute } from "../helpers/route";
 import { addMember, createTestUser, sessionCookie } from "../helpers/session";
@@ -64,6 +66,51 @@ describe("console session wrapper", () => {
     expect(days).toBeCloseTo(30, 3); // as long as any copy of the token can live
     const legacy = await encode({ token: { uid: m.user.id, sub: m.user.id }, secret: process.env.NEXTAUTH_SECRET! });
     expectError(await get(`next-auth.session-token=${legacy}`), 401, "unauthorized");
+  });
+
+  it("signs out by revoking first: a failed revocation answers 503 and leaves the session, never a silent success", async () => {
+    const m = await member("owner");
+    const sid = `refuse-${randomUUID()}`;
+    const cookie = await sessionCookie(m.user.id, undefined, sid);
+    const calls: string[] = [];
+    const nextAuth = async (_req: Request, ctx: { params: Promise<{ nextauth?: string[] }> }) => {
+      calls.push(((await ctx.params).nextauth ?? []).join("/"));
+      return Response.json({ url: "/login" });
+    };
+    const post = signOutFirst(nextAuth);
+    const call = (action: string) =>
+      post(new Request(`http://localhost/api/auth/${action}`, { method: "POST", headers: { cookie } }), {
+        params: Promise.resolve({ nextauth: [action] }),
+      });
+    const stillIn = async () => (await readSessionUserId(cookieReaderFromHeader(cookie))) === m.user.id;
+
+    // The database refuses this session's revocation (a trigger for this test's sid only):
+    // next-auth must not clear the cookie and say "done".
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION sm_test_refuse_revocation() RETURNS trigger AS $$
+      BEGIN IF NEW.sid = '${sid}' THEN RAISE EXCEPTION 'revocation refused by test'; END IF; RETURN NEW; END $$
+      LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER sm_test_refuse_revocation BEFORE INSERT ON revoked_sessions
+      FOR EACH ROW EXECUTE FUNCTION sm_test_refuse_revocation()`);
+    let failed: Response;
+    try {
+      failed = await call("signout");
+    } finally {
+      await db.$executeRawUnsafe("DROP TRIGGER sm_test_refuse_revocation ON revoked_sessions");
+      await db.$executeRawUnsafe("DROP FUNCTION sm_test_refuse_revocation()");
+    }
+    expect(failed.status).toBe(503);
+    expect((await failed.json()).error).toMatchObject({
+      code: "unavailable",
+      message: "Signing out failed; you are still signed in. Try again.",
+    });
+    expect(calls).toEqual([]);
+    expect(await stillIn()).toBe(true);
+
+    expect((await call("session")).status).toBe(200); // other actions pass straight through
+    expect(await stillIn()).toBe(true);
+    expect((await call("signout")).status).toBe(200);
+    expect(calls).toEqual(["session", "signout"]);
+    expect(await stillIn()).toBe(false);
   });
 
   it("prunes sign-out records once no copy of their token can be valid", async () => {
