@@ -26,7 +26,7 @@ for (const platformPkg of [
 }
 
 // The Prisma CLI needs a syntactically valid DATABASE_URL to read the datasource, or it
-// falls back to downloading the native engine (ARCHITECTURE.md).
+// falls back to downloading the native engine (README: "Schema changes").
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
 if (!env.DATABASE_URL) env.DATABASE_URL = "postgres://placeholder:placeholder@127.0.0.1:5432/placeholder";
 const prisma = path.join(root, "node_modules", "prisma", "build", "index.js");
