@@ -9,7 +9,7 @@ type Answer = (req: Request) => Promise<Response>;
  * error shape with its x-request-id, instead of Next's HTML 404 page. It reveals nothing but
  * the path, so it answers before authentication, like Stripe.
  */
-export function unknownRoute(hint = ""): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Answer> {
+export function unknownRoute(hint = ""): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", Answer> {
   const answer: Answer = (req) =>
     runRoute(req, async () => {
       throw new ApiError({
@@ -17,5 +17,6 @@ export function unknownRoute(hint = ""): Record<"GET" | "POST" | "PUT" | "PATCH"
         message: `No API route ${req.method} ${new URL(req.url).pathname}.${hint}`,
       });
     });
-  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer };
+  // OPTIONS too: Next's own answer was a 204 allowing every method on a path that has none.
+  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer, OPTIONS: answer };
 }

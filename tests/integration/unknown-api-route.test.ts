@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as consoleFallback from "@/app/api/console/[...path]/route";
-import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
+import { DELETE, GET, OPTIONS, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
 import { GET as listMeters } from "@/app/api/v1/meters/route";
 import { callRoute } from "../helpers/route";
 import { FALLBACK_ROUTE, ROOT } from "../helpers/route-files";
@@ -13,7 +13,7 @@ describe("unknown /api/v1 paths", () => {
     expect(existsSync(path.join(ROOT, FALLBACK_ROUTE))).toBe(true);
   });
 
-  const handlers = { GET, POST, PUT, PATCH, DELETE };
+  const handlers = { GET, POST, PUT, PATCH, DELETE, OPTIONS };
   for (const [method, handler] of Object.entries(handlers)) {
     it(`answer ${method} with a JSON 404 in the error shape and an x-request-id, key or no key`, async () => {
       const t = await createTestTenant();
@@ -22,7 +22,7 @@ describe("unknown /api/v1 paths", () => {
           method,
           path: "/api/v1/evnts/ingest?x=1",
           key,
-          body: method === "GET" || method === "DELETE" ? undefined : { events: [] },
+          body: method === "GET" || method === "DELETE" || method === "OPTIONS" ? undefined : { events: [] },
         });
         expect(res.status).toBe(404);
         expect(res.body.error.code).toBe("not_found");
@@ -50,8 +50,8 @@ describe("unknown /api/v1 paths", () => {
 });
 
 describe("unknown /api/console paths", () => {
-  const { GET, POST, PUT, PATCH, DELETE } = consoleFallback;
-  for (const [method, handler] of Object.entries({ GET, POST, PUT, PATCH, DELETE })) {
+  const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = consoleFallback;
+  for (const [method, handler] of Object.entries({ GET, POST, PUT, PATCH, DELETE, OPTIONS })) {
     it(`answer ${method} with a JSON 404 in the error shape, not Next's HTML page`, async () => {
       const res = await callRoute(handler, { method, path: "/api/console/nope?x=1" });
       expect(res.status).toBe(404);

@@ -3,4 +3,4 @@ import { unknownRoute } from "@/lib/api/unknown-route";
 export const dynamic = "force-dynamic";
 
 // Any /api/v1 path no route file serves: a JSON 404 in the API's error shape.
-export const { GET, POST, PUT, PATCH, DELETE } = unknownRoute(" See /api/openapi.json for the routes.");
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = unknownRoute(" See /api/openapi.json for the routes.");
