@@ -5,12 +5,16 @@ import { periodFor } from "@/lib/billing/period";
 import { lockUsageConfig } from "@/lib/billing/usage-config-lock";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
 import type { Actor } from "@/lib/meters/create-meter";
 import { customerNotFound } from "./get-customer-or-throw";
 import { type CustomerDto, toCustomerDto, type UpdateCustomerInput } from "./schemas";
 
 /**
- * Updates a customer's name, Stripe id and billing anchor.
+ * Updates a customer's name, Stripe id and billing anchor, creating the customer first when
+ * it does not exist yet (`created`). Ingest creates customers at their first event, which is
+ * usage: the anchor could then never be set, so a tenant registers a customer (typically its
+ * Stripe subscription's anchor) before its first event this way.
  *
  * Counters are keyed by billing period. Moving the anchor while the open period already
  * holds usage would leave that usage in a period that no longer exists for the customer
@@ -24,18 +28,37 @@ export async function updateCustomer(opts: {
   input: UpdateCustomerInput;
   actor: Actor;
   now?: Date;
-}): Promise<CustomerDto> {
+}): Promise<CustomerDto & { created: boolean }> {
   const { tenantId, customerRef, input } = opts;
   const now = opts.now ?? new Date();
+  let created = false;
   const row = await db.$transaction(async (tx) => {
     // An anchor change waits for the tenant's usage writes in flight and holds off new ones
     // (lib/billing/usage-config-lock.ts): its usage check below then sees every event and
     // adjustment filed under the old anchor, and none is filed under it after the move.
     if (input.billingAnchor !== undefined) await lockUsageConfig(tx, tenantId);
-    const locked = await tx.$queryRaw<Array<{ id: string }>>`
+    const lockRow = () => tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM customers WHERE tenant_id = ${tenantId} AND customer_ref = ${customerRef} FOR UPDATE`;
-    const id = locked[0]?.id;
-    if (!id) throw customerNotFound(customerRef);
+    let id = (await lockRow())[0]?.id;
+    if (!id) {
+      // As ingest creates it (a concurrent first event may win: then this updates its row).
+      const inserted = await tx.customer.createMany({
+        data: [{ tenantId, id: newId("cst"), customerRef }],
+        skipDuplicates: true,
+      });
+      created = inserted.count === 1;
+      id = (await lockRow())[0]?.id;
+      if (!id) throw customerNotFound(customerRef);
+      if (created) {
+        await recordAudit(tx, {
+          tenantId,
+          actor: opts.actor,
+          action: "customer.created",
+          target: { type: "customer", id },
+          data: { customerRef },
+        });
+      }
+    }
     const current = await tx.customer.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id } } });
 
     const data: Prisma.CustomerUpdateInput = {};
@@ -88,5 +111,5 @@ export async function updateCustomer(opts: {
     }
     return updated;
   });
-  return toCustomerDto(row, now);
+  return { ...toCustomerDto(row, now), created };
 }

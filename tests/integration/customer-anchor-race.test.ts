@@ -30,7 +30,10 @@ describe("PATCH billing anchor racing the first usage", () => {
     let moved = 0;
     for (let i = 0; i < 40; i++) {
       const customerRef = `cus_anchor_${i}`;
-      await db.customer.create({ data: { tenantId: t.tenantId, id: newId("cst"), customerRef } });
+      // Every third customer does not exist yet: the PATCH creates it, racing the ingest that
+      // creates it too (adjustments need an existing customer).
+      const absent = i % 3 === 2 && i % 4 !== 3;
+      if (!absent) await db.customer.create({ data: { tenantId: t.tenantId, id: newId("cst"), customerRef } });
       const recordUsage = (): Promise<unknown> =>
         i % 4 === 3
           ? createAdjustment({

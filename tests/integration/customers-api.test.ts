@@ -49,7 +49,19 @@ describe("PATCH /api/v1/customers/{customerRef}", () => {
     params: { customerRef: "cus_X" },
     body: { name: "Renamed" },
     scope: "admin",
-    foreignObject: foreignCustomer,
+  });
+  it("never touches another tenant's customer of the same ref: it creates the caller's own", async () => {
+    const owner = await createTestTenant();
+    const intruder = await createTestTenant();
+    const { params } = await foreignCustomer(owner);
+    const res = await patch(intruder, params.customerRef, { name: "Renamed" });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ customerRef: "cus_SECRET", name: "Renamed" });
+    const theirs = await db.customer.findFirstOrThrow({
+      where: { tenantId: owner.tenantId, customerRef: "cus_SECRET" },
+    });
+    expect(theirs.name).toBeNull();
+    expect(res.body.id).not.toBe(theirs.id);
   });
 });
 
@@ -179,11 +191,41 @@ describe("customers API", () => {
     expect(moved.billingAnchor).toBe("2026-01-02T00:00:00.000Z");
   });
 
-  it("answers 404 for an unknown customer", async () => {
+  it("creates an unknown customer (201), so its billing anchor can be set before its first event", async () => {
     const t = await createTestTenant();
-    const res = await patch(t, "cus_nobody", { name: "x" });
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe("not_found");
+    const anchor = "2026-10-15T12:00:00Z";
+    const res = await patch(t, "cus_new", { name: "New Co", billingAnchor: anchor, stripeCustomerId: "cus_Stripe1" });
+    expect(res.status).toBe(201);
+    const c = ZCustomer.parse(res.body);
+    expect(c).toMatchObject({
+      customerRef: "cus_new",
+      name: "New Co",
+      stripeCustomerId: "cus_Stripe1",
+      billingAnchor: "2026-10-15T12:00:00.000Z",
+    });
+    expect(new Date(c.currentPeriod.start).getUTCDate()).toBe(15);
+    // the first event then lands in the anchored period, and a second PATCH updates (200)
+    const out = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "calls", customerRef: "cus_new", quantity: 3, ts: new Date(Date.now() - 60_000).toISOString() },
+      ],
+    });
+    expect(out.accepted).toBe(1);
+    const counter = await db.counter.findFirstOrThrow({ where: { tenantId: t.tenantId, customerRef: "cus_new" } });
+    expect(counter.periodStart.toISOString()).toBe(c.currentPeriod.start);
+    const again = await patch(t, "cus_new", { name: "New Co 2" });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: c.id, name: "New Co 2" });
+    const audit = await db.auditLog.findMany({
+      where: { tenantId: t.tenantId, targetId: c.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit.map((a) => a.action)).toEqual(["customer.created", "customer.updated", "customer.updated"]);
+    // bad input still creates nothing
+    const bad = await patch(t, "cus_never", { billingAnchor: "yesterday" });
+    expect(bad.status).toBe(422);
+    expect(await db.customer.count({ where: { tenantId: t.tenantId, customerRef: "cus_never" } })).toBe(0);
   });
 
   it("pages through customers in customerRef order without duplicates or gaps, tenant-scoped", async () => {

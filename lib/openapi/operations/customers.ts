@@ -31,13 +31,16 @@ export const customerOperations: ApiOperation[] = [
     path: "/api/v1/customers/{customerRef}",
     operationId: "updateCustomer",
     tag: "Customers",
-    summary: "Update a customer",
+    summary: "Create or update a customer",
     description:
-      "Sets the name, Stripe customer id and billing anchor (RFC 3339). Moving the anchor while the open period already has usage is refused with 409.",
+      "Sets the name, Stripe customer id and billing anchor (RFC 3339), creating the customer (201) when it does not exist yet — register a customer's anchor before its first event. Moving the anchor while the open period already has usage is refused with 409.",
     scope: "admin",
     pathParams: ZCustomerParams,
     body: ZUpdateCustomerBody,
-    responses: { 200: { description: "The updated customer.", schema: ZCustomer } },
-    errors: [400, 404, 409],
+    responses: {
+      200: { description: "The updated customer.", schema: ZCustomer },
+      201: { description: "The customer, created by this request.", schema: ZCustomer },
+    },
+    errors: [400, 409],
   },
 ];

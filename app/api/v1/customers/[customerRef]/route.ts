@@ -20,13 +20,13 @@ export const PATCH = withApiKey<Params>(
     const { customerRef } = parseWith(ZCustomerParams, params);
     const input = await parseBody(req, ZUpdateCustomerBody);
     assertOwnTenant(tenantId, input.tenantId);
-    const customer = await updateCustomer({
+    const { created, ...customer } = await updateCustomer({
       tenantId,
       customerRef,
       input,
       actor: { type: "api_key", id: apiKey.keyId },
     });
-    return Response.json(customer);
+    return Response.json(customer, { status: created ? 201 : 200 });
   },
   { scope: "admin" },
 );
