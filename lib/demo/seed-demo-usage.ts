@@ -22,8 +22,9 @@ function prng(seed: number): () => number {
 }
 
 /**
- * Realistic usage for the demo tenant over the current month so far (a few thousand
- * events), written through the real ingest path. Does nothing if the tenant has events.
+ * Realistic usage for the demo tenant over the current month so far (about 60 events a day:
+ * few early in a month, a few thousand by its end), written through the real ingest path.
+ * Does nothing if the tenant has events.
  */
 export async function seedDemoUsage(tenantId: string, now = new Date()): Promise<number> {
   const existing = await getPgPool().query("SELECT 1 FROM events WHERE tenant_id = $1 LIMIT 1", [tenantId]);

@@ -184,7 +184,7 @@ export function buildOpenApiDocument(opts: { serverUrl?: string } = {}): OpenApi
       title: "StripeMeter API",
       version: "1.0.0",
       description:
-        "Usage metering for SaaS companies billing through Stripe. Every `/api/v1` route also answers under `/v1`. Authenticate with `Authorization: Bearer sm_live_…` (or `x-api-key`); the key decides the tenant. Lists are cursor-paginated (`limit` 1–1000, default 100; `cursor` from `nextCursor`). Quantities are exact decimal strings; money is integer minor units.",
+        "Usage metering for SaaS companies billing through Stripe. Every `/api/v1` route also answers under `/v1`. Authenticate with `Authorization: Bearer sm_live_…` (or `x-api-key`); the key decides the tenant. Lists are cursor-paginated (`limit` 1–1000, default 100; `cursor` from `nextCursor`). Quantities in answers are exact decimal strings (ingest also takes a JSON number of at most 15 significant digits); money is integer minor units.",
     },
     servers: [{ url: opts.serverUrl ?? "/" }],
     tags: API_TAGS.map((t) => ({ ...t })),
