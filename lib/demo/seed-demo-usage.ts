@@ -1,12 +1,39 @@
+import { periodFor } from "@/lib/billing/period";
 import { getPgPool } from "@/lib/db/pg-pool";
+import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 
-// A customer's daily profile: API calls per weekday hour, and storage that grows.
+// A customer's daily profile: API calls per weekday hour, and storage that grows. Each
+// subscribed on another day, so its billing period is anchored there (as Stripe anchors a
+// subscription): the demo is always part-way through every customer's period, whatever the
+// date, instead of nearly empty early in a calendar month.
 const PROFILES = [
-  { customerRef: "cus_ACME_001", callsPerEvent: 40, eventsPerDay: 60, storageStart: 120, storageGrowth: 2.5 },
-  { customerRef: "cus_ACME_002", callsPerEvent: 15, eventsPerDay: 35, storageStart: 18, storageGrowth: 0.4 },
-  { customerRef: "cus_ACME_003", callsPerEvent: 90, eventsPerDay: 20, storageStart: 640, storageGrowth: 6 },
+  {
+    customerRef: "cus_ACME_001",
+    anchorDaysAgo: 20,
+    callsPerEvent: 40,
+    eventsPerDay: 60,
+    storageStart: 120,
+    storageGrowth: 2.5,
+  },
+  {
+    customerRef: "cus_ACME_002",
+    anchorDaysAgo: 24,
+    callsPerEvent: 15,
+    eventsPerDay: 35,
+    storageStart: 18,
+    storageGrowth: 0.4,
+  },
+  {
+    customerRef: "cus_ACME_003",
+    anchorDaysAgo: 12,
+    callsPerEvent: 90,
+    eventsPerDay: 20,
+    storageStart: 640,
+    storageGrowth: 6,
+  },
 ];
+const DAY_MS = 86_400_000;
 const BATCH = 1000;
 
 /** Deterministic PRNG (mulberry32) so every fresh demo looks the same. */
@@ -22,20 +49,30 @@ function prng(seed: number): () => number {
 }
 
 /**
- * Realistic usage for the demo tenant over the current month so far (about 60 events a day:
- * few early in a month, a few thousand by its end), written through the real ingest path.
+ * Realistic usage for the demo tenant: each customer's billing anchor (12–24 days ago) and
+ * its open period so far (about 2,000 events in all), written through the real ingest path.
  * Does nothing if the tenant has events.
  */
 export async function seedDemoUsage(tenantId: string, now = new Date()): Promise<number> {
   const existing = await getPgPool().query("SELECT 1 FROM events WHERE tenant_id = $1 LIMIT 1", [tenantId]);
   if (existing.rowCount && existing.rowCount > 0) return 0;
-  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const anchors = PROFILES.map((p) => new Date(today - p.anchorDaysAgo * DAY_MS));
+  // Before any usage, so moving the anchor splits nothing (the customers exist without
+  // events when `npm run dev` seeds, and not at all in tests).
+  await getPgPool().query(
+    `INSERT INTO customers (tenant_id, id, customer_ref, billing_anchor, updated_at)
+     SELECT $1, u.id, u.ref, u.anchor, now() FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS u(ref, id, anchor)
+     ON CONFLICT (tenant_id, customer_ref) DO UPDATE SET billing_anchor = excluded.billing_anchor, updated_at = now()`,
+    [tenantId, PROFILES.map((p) => p.customerRef), PROFILES.map(() => newId("cst")), anchors],
+  );
   const rand = prng(20261127);
   const events: Array<Record<string, unknown>> = [];
-  for (let day = monthStart; day < now.getTime(); day += 86_400_000) {
-    const dayIndex = Math.floor((day - monthStart) / 86_400_000);
-    const weekend = [0, 6].includes(new Date(day).getUTCDay());
-    for (const p of PROFILES) {
+  for (const [k, p] of PROFILES.entries()) {
+    const periodStart = periodFor(now, anchors[k]).start.getTime();
+    for (let day = periodStart; day < now.getTime(); day += DAY_MS) {
+      const dayIndex = Math.floor((day - periodStart) / DAY_MS);
+      const weekend = [0, 6].includes(new Date(day).getUTCDay());
       const n = Math.round(p.eventsPerDay * (weekend ? 0.4 : 1) * (0.8 + rand() * 0.4));
       for (let i = 0; i < n; i++) {
         // business hours are busier: bias the hour towards 08:00–18:00 UTC
