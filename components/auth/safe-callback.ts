@@ -15,6 +15,8 @@ export function safeCallbackUrl(value: string | string[] | undefined | null): st
   } catch {
     return "/overview";
   }
-  if (url.origin !== BASE) return "/overview";
+  // Resolving also removes dot segments: `/.//evil.example` is the path `//evil.example`,
+  // which a browser reads as another site when it is handed back as a Location.
+  if (url.origin !== BASE || url.pathname.startsWith("//")) return "/overview";
   return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -20,6 +20,12 @@ describe("safeCallbackUrl", () => {
       "https://evil.example/",
       "javascript:alert(1)",
       " /keys",
+      // dot segments resolve away, leaving a path that starts with // (review of 82cba09)
+      "/.//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
+      "/./\\evil.example",
+      "/..//evil.example",
     ]) {
       expect(safeCallbackUrl(evil), JSON.stringify(evil)).toBe("/overview");
     }
