@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import pg from "pg";
 import { DEMO_EMAIL, DEMO_PASSWORD } from "../../lib/demo/seed-demo";
 
 const SHOTS = "test-results/screenshots";
@@ -129,6 +130,33 @@ test("sign up, land in the console, create an API key that is shown once and wor
   expect(copyPage.status()).toBe(307);
   expect(copyPage.headers().location).toMatch(/\/login$/);
   expect(await (await withCopy("/api/auth/session")).json()).toEqual({});
+});
+
+test("a sign-out the server could not record is shown, and the user stays signed in", async ({ page }) => {
+  const email = uniqueEmail("signout");
+  await signUp(page, email, "Sign-out Co");
+  // The e2e server's own database (playwright.config.ts) refuses this user's revocation.
+  const db = new pg.Client({ connectionString: "postgres://postgres:postgres@127.0.0.1:54340/stripemeter" });
+  await db.connect();
+  const fn = `e2e_refuse_${Date.now()}`;
+  await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$
+    BEGIN IF NEW.user_id = (SELECT id FROM users WHERE email = '${email}') THEN
+      RAISE EXCEPTION 'revocation refused by the e2e test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+  await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON revoked_sessions FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+  try {
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await expect(page.getByRole("alert").first()).toHaveText("Signing out failed; you are still signed in. Try again.");
+    await expect(page).toHaveURL(/\/overview$/);
+    expect((await page.request.get("/api/console/overview")).status()).toBe(200);
+  } finally {
+    await db.query(`DROP TRIGGER ${fn} ON revoked_sessions`);
+    await db.query(`DROP FUNCTION ${fn}()`);
+    await db.end();
+  }
+  // Once the database takes it again, the same button signs out.
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await page.waitForURL("**/login");
+  expect((await page.request.get("/api/console/overview")).status()).toBe(401);
 });
 
 test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) => {
