@@ -295,14 +295,22 @@ async function keyRow(hash: string, nowMs: number): Promise<CachedKey | null> {
   return (await pending.refreshing).row;
 }
 
+let lastSweep = 0;
+
 /**
- * Stores an entry, keeping the cache within KEY_CACHE_MAX: when full, expired entries go
- * first, then the oldest inserted (a Map iterates in insertion order).
+ * Stores an entry, keeping the cache within KEY_CACHE_MAX. An entry is (re)inserted last, so
+ * a key in use, refreshed every few seconds, stays at the young end of the Map's insertion
+ * order. When full: expired entries go (at most one sweep a second, so a flood of unknown
+ * keys does not scan the map on every request), then the oldest inserted.
  */
 function remember(hash: string, entry: CacheEntry): void {
-  if (!keyCache.has(hash) && keyCache.size >= KEY_CACHE_MAX) {
+  keyCache.delete(hash);
+  if (keyCache.size >= KEY_CACHE_MAX) {
     const now = Date.now();
-    for (const [h, e] of keyCache) if (!e.refreshing && now - e.at >= KEY_CACHE_MS) keyCache.delete(h);
+    if (now - lastSweep >= 1_000) {
+      lastSweep = now;
+      for (const [h, e] of keyCache) if (!e.refreshing && now - e.at >= KEY_CACHE_MS) keyCache.delete(h);
+    }
     for (const h of keyCache.keys()) {
       if (keyCache.size < KEY_CACHE_MAX) break;
       keyCache.delete(h);
