@@ -6,12 +6,13 @@ const nextConfig: NextConfig = {
     return [{ source: "/v1/:path*", destination: "/api/v1/:path*" }];
   },
   // The console's pages may not be framed (clickjacking: a same-site page could frame the
-  // signed-in console, audit 6) or sniffed, and send no full URL to other sites. API routes
-  // are left alone: JSON is not rendered, and the hot routes stay as lean as they are.
+  // signed-in console, audit 6) or sniffed, and send no full URL to other sites. Other API
+  // routes are left alone: JSON is not rendered, and the hot routes stay as lean as they are.
   async headers() {
     return [
       {
-        source: "/((?!api/).*)",
+        // next-auth's own pages (sign-in and sign-out confirmations) live under /api/auth.
+        source: "/((?!api/(?!auth/)).*)",
         headers: [
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },

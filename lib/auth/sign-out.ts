@@ -1,6 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { runRoute } from "@/lib/api/run-route";
+import { assertSameOrigin } from "@/lib/api/with-session";
 import { logger } from "@/lib/log";
 import { revokeSession } from "./console-sessions";
 import { cookieReaderFromHeader, readSessionToken } from "./session-token";
@@ -12,13 +13,22 @@ type AuthHandler = (req: Request, ctx: { params: Promise<{ nextauth?: string[] }
  * before next-auth deletes the cookie. next-auth runs its own sign-out hook after the fact and
  * swallows its errors, so a failed revocation still answered "signed out" while a copy of the
  * cookie stayed valid (audit 6). Here a failure answers 503 and the session is left as it was:
- * the user stays visibly signed in and can try again. No cross-site request reaches this with
- * the cookie (SameSite=Lax), so nobody can sign another user out.
+ * the user stays visibly signed in and can try again.
  */
 export function signOutFirst(handler: AuthHandler): AuthHandler {
   return async (req, ctx) => {
     const action = (await ctx.params)?.nextauth?.[0];
     if (action === "signout") {
+      // Only our own pages sign out: another site (a sibling subdomain is same-site, so
+      // SameSite=Lax lets the cookie through) must not revoke a session before next-auth
+      // checks its CSRF token.
+      try {
+        assertSameOrigin(req);
+      } catch (err) {
+        return runRoute(req, async () => {
+          throw err;
+        });
+      }
       try {
         await revokeSession(await readSessionToken(cookieReaderFromHeader(req.headers.get("cookie"))));
       } catch (err) {

@@ -44,6 +44,10 @@ test("a signed-out visit to a console page redirects to /login", async ({ page }
   expect(headers["content-security-policy"]).toBe("frame-ancestors 'none'");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  // next-auth's own sign-out page too; the API's JSON routes do not need them
+  const nextAuthPage = await page.request.get("/api/auth/signout");
+  expect(nextAuthPage.headers()["x-frame-options"]).toBe("DENY");
+  expect((await page.request.get("/api/health")).headers()["x-frame-options"]).toBeUndefined();
 });
 
 test("sign up, land in the console, create an API key that is shown once and works", async ({ page, request }) => {

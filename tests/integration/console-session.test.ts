@@ -106,6 +106,18 @@ describe("console session wrapper", () => {
     expect(calls).toEqual([]);
     expect(await stillIn()).toBe(true);
 
+    // Another site (a sibling subdomain gets the Lax cookie too) cannot sign the user out.
+    const foreign = await post(
+      new Request("http://localhost/api/auth/signout", {
+        method: "POST",
+        headers: { cookie, origin: "https://evil.localhost" },
+      }),
+      { params: Promise.resolve({ nextauth: ["signout"] }) },
+    );
+    expect(foreign.status).toBe(403);
+    expect(calls).toEqual([]);
+    expect(await stillIn()).toBe(true);
+
     expect((await call("session")).status).toBe(200); // other actions pass straight through
     expect(await stillIn()).toBe(true);
     expect((await call("signout")).status).toBe(200);
