@@ -31,6 +31,11 @@ async function readBodyBytes(req: Request, maxBytes: number): Promise<Buffer> {
 /** Requests whose body is already in memory (withBufferedBody, lib/api/pages-route.ts). */
 const inMemory = new WeakSet<Request>();
 
+/** Whether reading `req`'s body still waits on the client. */
+export function bodyPending(req: Request): boolean {
+  return req.body !== null && !inMemory.has(req);
+}
+
 export function markBodyInMemory(req: Request): Request {
   inMemory.add(req);
   return req;
@@ -43,7 +48,7 @@ export function markBodyInMemory(req: Request): Request {
  * admin removed mid-upload created an admin API key).
  */
 export async function withBufferedBody(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<Request> {
-  if (req.body === null || inMemory.has(req)) return req;
+  if (!bodyPending(req)) return req;
   const body = await readBodyBytes(req, maxBytes);
   return markBodyInMemory(
     new Request(req.url, { method: req.method, headers: req.headers, body: body as Uint8Array<ArrayBuffer> }),

@@ -1,7 +1,7 @@
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
 import { ApiError } from "./errors";
 import { takeToken } from "./rate-limit";
-import { refuseUnstorable, withBufferedBody } from "./request";
+import { bodyPending, refuseUnstorable, withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
 
 export interface ApiKeyContext<P> {
@@ -31,6 +31,11 @@ const REASON_MESSAGE = {
   expired: "This API key has expired.",
 } as const;
 
+async function refuseBadKey(presented: string): Promise<void> {
+  const check = await authenticateApiKey(presented);
+  if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
+}
+
 /**
  * The one wrapper for API-key routes: request id, authentication, tenant resolution,
  * scope check, tenantId-in-query check, error mapping and logging. Handlers get the
@@ -42,11 +47,13 @@ export function withApiKey<P = Record<string, never>>(
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
   return (received, routeCtx) =>
     runRoute(received, async (requestId, fields) => {
-      // The key is checked once the whole body is here, not before a slow upload.
-      const req = await withBufferedBody(received);
-      const presented = presentedKey(req);
+      const presented = presentedKey(received);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
+      // An unknown key is refused before its body is read; the key is checked again once the
+      // whole body is here, so a key revoked during a slow upload does not act.
+      if (bodyPending(received)) await refuseBadKey(presented);
+      const req = await withBufferedBody(received);
       const check = await authenticateApiKey(presented);
       if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
       const tenantId = check.key.tenantId;

@@ -1,10 +1,10 @@
 import "server-only";
 import { type ConsoleSession, type ConsoleUser, resolveConsoleSession } from "@/lib/auth/resolve-console-session";
 import { type Role, roleAtLeast } from "@/lib/auth/roles";
-import { cookieReaderFromHeader, readSessionUserId } from "@/lib/auth/session-token";
+import { cookieReaderFromHeader, readSessionToken, readSessionUserId } from "@/lib/auth/session-token";
 import { ACTIVE_TENANT_COOKIE } from "@/lib/tenants/active-tenant-cookie";
 import { ApiError } from "./errors";
-import { withBufferedBody } from "./request";
+import { bodyPending, withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
 
 export interface SignedInContext<P> {
@@ -49,7 +49,11 @@ function run<P, C>(
   return (received, routeCtx) =>
     runRoute(received, async (requestId, fields) => {
       assertSameOrigin(received);
-      // Session and role are resolved once the whole body is here, not before a slow upload.
+      // Without a session cookie there is nothing to wait for. With one, session and role are
+      // resolved once the whole body is here, not before a slow upload.
+      if (bodyPending(received) && !(await readSessionToken(cookieReaderFromHeader(received.headers.get("cookie"))))) {
+        throw new ApiError({ code: "unauthorized", message: "Sign in to continue." });
+      }
       const req = await withBufferedBody(received);
       const cookies = cookieReaderFromHeader(req.headers.get("cookie"));
       const uid = await readSessionUserId(cookies);

@@ -43,6 +43,31 @@ function heldRequest(url: string, headers: Record<string, string>, json: unknown
   return { req, started, release };
 }
 
+describe("a request without a valid credential", () => {
+  it("is refused before its body is read, on API-key and console routes", async () => {
+    const cases: Array<{ route: typeof adjustments.POST; url: string; headers: Record<string, string> }> = [
+      { route: adjustments.POST, url: "http://localhost/api/v1/adjustments", headers: {} },
+      {
+        route: adjustments.POST,
+        url: "http://localhost/api/v1/adjustments",
+        headers: { authorization: "Bearer sm_test_0000000000000000000000" },
+      },
+      { route: consoleKeys.POST, url: "http://localhost/api/console/keys", headers: {} },
+    ];
+    for (const c of cases) {
+      const held = heldRequest(c.url, c.headers, { metric: "calls" });
+      let read = false;
+      void held.started.then(() => {
+        read = true;
+      });
+      const res = await c.route(held.req, { params: Promise.resolve({}) });
+      expect(res.status).toBe(401);
+      expect(read).toBe(false); // answered without waiting for a body the client never sends
+      held.release();
+    }
+  });
+});
+
 describe("a request whose body arrives after its caller lost the right", () => {
   it("does not let an admin removed meanwhile create an API key", async () => {
     const t = await createTestTenant();
