@@ -26,19 +26,7 @@ function authSecret(): string {
 }
 
 const database = await bootstrapDatabase((l) => console.log(`[db] ${l}`));
-if (mode === "dev" || process.env.SEED_DEMO === "1") {
-  const demo = await seedDemo();
-  console.log(
-    [
-      "",
-      "  StripeMeter demo tenant is ready",
-      `  Console:  http://localhost:${port}  (sign in as ${demo.email} / ${demo.password})`,
-      `  Tenant:   ${demo.tenantName} (${demo.tenantId})`,
-      `  API key:  ${demo.apiKey}   (new on every start; all scopes)`,
-      "",
-    ].join("\n"),
-  );
-}
+const demo = mode === "dev" || process.env.SEED_DEMO === "1" ? await seedDemo() : null;
 await getDb().$disconnect();
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -52,6 +40,37 @@ const child = spawn(process.execPath, [nextBin, mode, "-p", port], {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
   },
 });
+
+let exited = false;
+child.on("exit", () => {
+  exited = true;
+});
+
+// The banner waits until the server answers: printed before, its URLs were refused for the
+// second or two Next.js takes to listen.
+if (demo) {
+  void (async () => {
+    const deadline = Date.now() + 180_000;
+    while (!exited && Date.now() < deadline) {
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (exited) return;
+    console.log(
+      [
+        "",
+        "  StripeMeter demo tenant is ready",
+        `  Console:  http://localhost:${port}  (sign in as ${demo.email} / ${demo.password})`,
+        `  Tenant:   ${demo.tenantName} (${demo.tenantId})`,
+        `  API key:  ${demo.apiKey}   (new on every start; all scopes)`,
+        "",
+      ].join("\n"),
+    );
+  })();
+}
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
