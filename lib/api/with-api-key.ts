@@ -31,11 +31,6 @@ const REASON_MESSAGE = {
   expired: "This API key has expired.",
 } as const;
 
-async function refuseBadKey(presented: string): Promise<void> {
-  const check = await authenticateApiKey(presented);
-  if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
-}
-
 /**
  * The one wrapper for API-key routes: request id, authentication, tenant resolution,
  * scope check, tenantId-in-query check, error mapping and logging. Handlers get the
@@ -50,15 +45,19 @@ export function withApiKey<P = Record<string, never>>(
       const presented = presentedKey(received);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
+      const authenticate = async () => {
+        const check = await authenticateApiKey(presented);
+        if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
+        return check.key;
+      };
       // An unknown key is refused before its body is read; the key is checked again once the
       // whole body is here, so a key revoked during a slow upload does not act.
-      if (bodyPending(received)) await refuseBadKey(presented);
+      if (bodyPending(received)) await authenticate();
       const req = await withBufferedBody(received);
-      const check = await authenticateApiKey(presented);
-      if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
-      const tenantId = check.key.tenantId;
+      const key = await authenticate();
+      const tenantId = key.tenantId;
       fields.tenantId = tenantId;
-      const limit = takeToken(check.key.keyId);
+      const limit = takeToken(key.keyId);
       if (!limit.ok) {
         throw new ApiError({
           code: "rate_limited",
@@ -66,7 +65,7 @@ export function withApiKey<P = Record<string, never>>(
           headers: { "retry-after": String(limit.retryAfterSeconds) },
         });
       }
-      if (!check.key.scopes.includes(opts.scope)) {
+      if (!key.scopes.includes(opts.scope)) {
         throw new ApiError({ code: "forbidden", message: `This API key lacks the "${opts.scope}" scope.` });
       }
       const claimed = new URL(req.url).searchParams.get("tenantId");
@@ -75,6 +74,6 @@ export function withApiKey<P = Record<string, never>>(
       }
       const params = ((await routeCtx?.params) ?? {}) as P;
       refuseUnstorable(params);
-      return handler({ req, tenantId, apiKey: check.key, requestId, params });
+      return handler({ req, tenantId, apiKey: key, requestId, params });
     });
 }

@@ -19,20 +19,15 @@ export function signOutFirst(handler: AuthHandler): AuthHandler {
   return async (req, ctx) => {
     const action = (await ctx.params)?.nextauth?.[0];
     if (action === "signout") {
-      // Only our own pages sign out: another site (a sibling subdomain is same-site, so
-      // SameSite=Lax lets the cookie through) must not revoke a session before next-auth
-      // checks its CSRF token.
       try {
+        // Only our own pages sign out: another site (a sibling subdomain is same-site, so
+        // SameSite=Lax lets the cookie through) must not revoke a session before next-auth
+        // checks its CSRF token.
         assertSameOrigin(req);
-      } catch (err) {
-        return runRoute(req, async () => {
-          throw err;
-        });
-      }
-      try {
         await revokeSession(await readSessionToken(cookieReaderFromHeader(req.headers.get("cookie"))));
       } catch (err) {
         return runRoute(req, async (requestId) => {
+          if (err instanceof ApiError) throw err; // the origin check's 403
           logger.error("sign-out failed", { requestId, err: err instanceof Error ? err.stack : String(err) });
           throw new ApiError({
             code: "unavailable",
