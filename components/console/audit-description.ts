@@ -16,6 +16,15 @@ export function describeActor(e: Pick<AuditLogEntry, "actorType" | "actorId" | "
   return "System";
 }
 
+function describeSettingsChange(data: unknown): string {
+  const change = data && typeof data === "object" ? (data as Record<string, unknown>).latenessWindowHours : undefined;
+  if (change && typeof change === "object") {
+    const { from, to } = change as { from?: unknown; to?: unknown };
+    return `Changed the lateness window from ${String(from)} h to ${String(to)} h`;
+  }
+  return "Changed the tenant's settings";
+}
+
 /** A readable sentence for known actions; unknown actions show their raw name. */
 export function describeAction(e: Pick<AuditLogEntry, "action" | "targetId" | "data">): string {
   const d = e.data;
@@ -42,6 +51,8 @@ export function describeAction(e: Pick<AuditLogEntry, "action" | "targetId" | "d
       return `Cancelled the invitation for ${field(d, "email") ?? e.targetId}`;
     case "invitation.accepted":
       return `${field(d, "email") ?? e.targetId} accepted an invitation as ${field(d, "role") ?? "member"}`;
+    case "tenant.settings_updated":
+      return describeSettingsChange(d);
     case "demo.seeded":
       return "Seeded demo data";
     default:

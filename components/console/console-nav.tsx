@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/keys", label: "API keys" },
   { href: "/team", label: "Team" },
   { href: "/audit-log", label: "Audit log" },
+  { href: "/settings", label: "Settings" },
 ] as const;
 
 export function ConsoleNav() {

@@ -38,7 +38,6 @@ export interface IngestEventsOptions {
   now?: Date;
 }
 
-export const MAX_LATENESS_WINDOW_HOURS = 72;
 export const LATE_EVENT_ACTOR = "system:late-event";
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 3;
@@ -226,8 +225,9 @@ async function writeBatch(
     else foundAnchors.set(r.k as string, r.a === null ? null : Number(r.a));
   }
   if (windowHours === null) throw new ApiError({ code: "not_found", message: "Tenant not found." });
-  // Stripe finalizes invoices up to 72 h after a period ends: the window never exceeds it.
-  const windowMs = Math.min(Math.max(windowHours, 0), MAX_LATENESS_WINDOW_HOURS) * 3_600_000;
+  // 0–72 h: the table refuses more (Stripe finalizes invoices up to 72 h after a period ends;
+  // lib/tenants/tenant-settings.ts).
+  const windowMs = windowHours * 3_600_000;
   const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
   const anchors = await ensureCustomers(client, tenantId, refs, foundAnchors);
 

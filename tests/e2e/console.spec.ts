@@ -32,7 +32,7 @@ async function setTheme(page: Page, theme: "light" | "dark") {
 }
 
 test("a signed-out visit to a console page redirects to /login", async ({ page }) => {
-  for (const path of ["/keys", "/team", "/overview", "/audit-log", "/"]) {
+  for (const path of ["/keys", "/team", "/overview", "/audit-log", "/settings", "/"]) {
     await page.goto(path);
     await expect(page).toHaveURL(/\/login$/);
   }
@@ -226,6 +226,13 @@ test("team: invite links for a new and an existing account, change a role", asyn
   await p2.getByRole("button", { name: "Join Initech" }).click();
   await p2.waitForURL("**/overview");
   await expect(p2.getByRole("heading", { name: "Initech" })).toBeVisible();
+  // A viewer sees the tenant's settings but cannot change them.
+  await p2.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(p2.getByTestId("lateness-hours")).toHaveValue("48");
+  await expect(p2.getByTestId("lateness-hours")).toBeDisabled();
+  await expect(p2.getByText("Only admins and owners can change it.")).toBeVisible();
+  await expect(p2.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await p2.getByRole("link", { name: "Overview", exact: true }).click();
 
   await page.reload();
   const member = page.locator(`[data-member-email="${colleague}"]`);
@@ -273,6 +280,34 @@ test("team: invite links for a new and an existing account, change a role", asyn
   await expect(p4.getByText("This invitation link is not valid")).toBeVisible();
   await expect(p4.getByRole("heading", { name: "Create your account" })).toBeVisible();
   await reuse.close();
+});
+
+test("settings: an owner changes the lateness window, out-of-range values are refused, the audit log records it", async ({
+  page,
+  request,
+}) => {
+  await signUp(page, uniqueEmail("settings"), "Hooli");
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  const hours = page.getByTestId("lateness-hours");
+  await expect(hours).toHaveValue("48");
+  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled(); // nothing changed yet
+  await hours.fill("24");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("for 24 h after it ends");
+  await page.screenshot({ path: `${SHOTS}/settings.png`, fullPage: true });
+  await page.reload();
+  await expect(hours).toHaveValue("24");
+
+  // The console's API refuses what the form's own checks would stop, with the rule in the message.
+  const refused = await page.request.patch("/api/console/settings", { data: { latenessWindowHours: 73 } });
+  expect(refused.status()).toBe(422);
+  expect((await refused.json()).error.details[0].message).toMatch(/at most 72/);
+  expect(await (await page.request.get("/api/console/settings")).json()).toEqual({ latenessWindowHours: 24 });
+  // and a signed-out client cannot read or change it
+  expect((await request.patch("/api/console/settings", { data: { latenessWindowHours: 1 } })).status()).toBe(401);
+
+  await page.getByRole("link", { name: "Audit log", exact: true }).click();
+  await expect(page.getByTestId("audit-rows")).toContainText("Changed the lateness window from 48 h to 24 h");
 });
 
 test("the theme toggle switches to dark and the choice survives a reload", async ({ page }) => {

@@ -322,17 +322,6 @@ describe("late events", () => {
     expect(res.results[0].late).toBeUndefined();
     expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("2");
   });
-
-  it("caps a configured lateness window at 72 hours", async () => {
-    const t = await createTestTenant();
-    await db.tenant.update({ where: { id: t.tenantId }, data: { latenessWindowHours: 100 } });
-    const res = await ingestEvents({
-      tenantId: t.tenantId,
-      events: [{ metric: "api_calls", customerRef: "c", quantity: 2, ts: "2026-11-30T20:00:00Z" }],
-      now: new Date("2026-12-04T01:00:00Z"), // 73 h after the period end
-    });
-    expect(res.results[0].late).toBe(true);
-  });
 });
 
 describe("adjustments", () => {
