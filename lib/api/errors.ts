@@ -3,6 +3,8 @@ import { ZodError, type z } from "zod";
 // The one table of error codes and statuses (API.md, "Conventions").
 export const ERROR_STATUS = {
   invalid_json: 400,
+  // Answered by pages/_error.tsx: Next.js refuses such a path before any route runs.
+  invalid_path: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

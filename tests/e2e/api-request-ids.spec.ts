@@ -52,7 +52,7 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
   expect(requestId(options)).toMatch(/^req_/);
 
   // No such route: the API's error shape, not Next's HTML page.
-  for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper", "/api/console/nope"]) {
+  for (const path of ["/api/v1/evnts/ingest", "/v1/nope/deeper", "/api/console/nope", "/api/nope", "/api/auth2/x"]) {
     const unknown = await request.post(path, { data: {} });
     expect(unknown.status()).toBe(404);
     expect(unknown.headers()["content-type"]).toContain("application/json");
@@ -60,4 +60,37 @@ test("every API response carries an x-request-id, and unknown /api/v1 paths answ
     expect(body.error.code).toBe("not_found");
     expect(body.error.requestId).toBe(requestId(unknown));
   }
+});
+
+test("a path that is not valid percent-encoded UTF-8 answers the API's JSON 400 under the API, Next's page elsewhere", async ({
+  request,
+}) => {
+  // Next.js refuses these itself, before the proxy or any route runs (pages/_error.tsx).
+  for (const [method, path] of [
+    ["GET", "/api/v1/customers/%zz"],
+    ["PATCH", "/api/v1/customers/%E0%A4%A"],
+    ["GET", "/v1/meters/%FF"],
+    ["POST", "/api/v1/events/ingest%zz"],
+    ["POST", "/api/console/keys/%zz/revoke"],
+  ] as const) {
+    const res = await request.fetch(path, { method, data: method === "GET" ? undefined : {} });
+    expect(res.status(), path).toBe(400);
+    expect(res.headers()["content-type"], path).toBe("application/json");
+    expect(res.headers()["x-request-id"], path).toMatch(/^req_[0-9A-Za-z]{20}$/);
+    const body = await res.json();
+    expect(body, path).toEqual({
+      error: {
+        code: "invalid_path",
+        message: "The request path is not valid: percent-encoding must encode UTF-8 (e.g. %C3%A9 for é).",
+        requestId: res.headers()["x-request-id"],
+      },
+    });
+  }
+  // A well-encoded ref still reaches the route (and its auth).
+  const fine = await request.get("/api/v1/customers/caf%C3%A9");
+  expect(fine.status()).toBe(401);
+  expect((await fine.json()).error.code).toBe("unauthorized");
+  // Outside the API, Next's own error page.
+  const page = await request.get("/team/%zz");
+  expect(page.headers()["content-type"]).toContain("text/html");
 });

@@ -8,7 +8,11 @@ import { appApiRouteFiles } from "../helpers/route-files";
 /** The order `Allow` lists methods in. */
 const ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-const SKIPPED = new Set(["app/api/auth/[...nextauth]/route.ts", "app/api/console/[...path]/route.ts"]);
+const SKIPPED = new Set([
+  "app/api/auth/[...nextauth]/route.ts",
+  "app/api/console/[...path]/route.ts",
+  "app/api/[...path]/route.ts",
+]);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const files = appApiRouteFiles().filter((r) => !SKIPPED.has(r.file));

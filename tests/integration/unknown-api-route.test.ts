@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as apiFallback from "@/app/api/[...path]/route";
 import * as consoleFallback from "@/app/api/console/[...path]/route";
 import { DELETE, GET, OPTIONS, PATCH, POST, PUT } from "@/app/api/v1/[...path]/route";
 import { GET as listMeters } from "@/app/api/v1/meters/route";
@@ -56,6 +57,21 @@ describe("unknown /api/console paths", () => {
       const res = await callRoute(handler, { method, path: "/api/console/nope?x=1" });
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: "not_found", message: `No API route ${method} /api/console/nope.` });
+      expect(res.headers.get("x-request-id")).toBe(res.body.error.requestId);
+    });
+  }
+});
+
+describe("other unknown /api paths", () => {
+  for (const [method, handler] of Object.entries(apiFallback)) {
+    if (typeof handler !== "function") continue;
+    it(`answer ${method} with a JSON 404 in the error shape, not Next's HTML page`, async () => {
+      const res = await callRoute(handler, { method, path: "/api/nope/deeper" });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        code: "not_found",
+        message: `No API route ${method} /api/nope/deeper. The public API is under /api/v1.`,
+      });
       expect(res.headers.get("x-request-id")).toBe(res.body.error.requestId);
     });
   }
