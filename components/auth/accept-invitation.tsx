@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
-import { btn, field } from "@/components/ui/styles";
+import { FormMessages } from "@/components/ui/form-messages";
+import { btn } from "@/components/ui/styles";
 
 /** A signed-in invitee accepts the invite link; the joined tenant opens. */
 export function AcceptInvitation({ token, tenantName }: { token: string; tenantName: string }) {
@@ -23,11 +24,7 @@ export function AcceptInvitation({ token, tenantName }: { token: string; tenantN
 
   return (
     <div className="space-y-4">
-      {error ? (
-        <p role="alert" className={field.error}>
-          {error}
-        </p>
-      ) : null}
+      <FormMessages error={error} />
       <button type="button" disabled={pending} className={`${btn.primary} w-full`} onClick={() => void accept()}>
         {pending ? "Joining…" : `Join ${tenantName}`}
       </button>

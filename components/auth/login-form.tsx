@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { FormMessages } from "@/components/ui/form-messages";
 import { btn, field } from "@/components/ui/styles";
 
 export function LoginForm({
@@ -43,11 +44,7 @@ export function LoginForm({
   return (
     <div className="space-y-6">
       <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign in">
-        {error ? (
-          <p role="alert" className={field.error}>
-            {error}
-          </p>
-        ) : null}
+        <FormMessages error={error} />
         <div>
           <label htmlFor="email" className={field.label}>
             Email

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
+import { FormMessages } from "@/components/ui/form-messages";
 import { btn, field } from "@/components/ui/styles";
 
 /** With `invite`, the account joins the inviting tenant (no workspace of its own is created). */
@@ -43,11 +44,7 @@ export function SignupForm({ invite }: { invite: { token: string; email: string 
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Create account">
-      {error ? (
-        <p role="alert" className={field.error}>
-          {error}
-        </p>
-      ) : null}
+      <FormMessages error={error} />
       <div>
         <label htmlFor="name" className={field.label}>
           Your name <span className="font-normal text-zinc-400">(optional)</span>

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
+import { FormMessages } from "@/components/ui/form-messages";
 import { btn, field } from "@/components/ui/styles";
 
 export function CreateTenantForm() {
@@ -24,11 +25,7 @@ export function CreateTenantForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4">
-      {error ? (
-        <p role="alert" className={field.error}>
-          {error}
-        </p>
-      ) : null}
+      <FormMessages error={error} />
       <div>
         <label htmlFor="tenant-name" className={field.label}>
           Tenant name

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
+import { FormMessages } from "@/components/ui/form-messages";
 import { btn, field } from "@/components/ui/styles";
 
 const SCOPE_HELP: Record<string, string> = {
@@ -50,11 +51,7 @@ export function CreateKeyForm({
 
   return (
     <form onSubmit={onSubmit} className="space-y-5 p-5" aria-label="Create API key">
-      {error ? (
-        <p role="alert" className={field.error}>
-          {error}
-        </p>
-      ) : null}
+      <FormMessages error={error} />
       <div className="grid gap-4 sm:grid-cols-3">
         <div className="sm:col-span-2">
           <label htmlFor="key-name" className={field.label}>

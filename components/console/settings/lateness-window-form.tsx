@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
+import { FormMessages } from "@/components/ui/form-messages";
 import { btn, card, field } from "@/components/ui/styles";
 
 export function LatenessWindowForm({
@@ -59,16 +60,7 @@ export function LatenessWindowForm({
         </p>
       </div>
       <form onSubmit={onSubmit} className="space-y-4 p-5" aria-label="Lateness window">
-        {error ? (
-          <p role="alert" className={field.error}>
-            {error}
-          </p>
-        ) : null}
-        {notice ? (
-          <output className="block rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-300">
-            {notice}
-          </output>
-        ) : null}
+        <FormMessages error={error} notice={notice} />
         <div className="max-w-xs">
           <label htmlFor="lateness-hours" className={field.label}>
             Hours after the period ends

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, apiFetch } from "@/components/ui/api-fetch";
 import { Badge } from "@/components/ui/badge";
+import { FormMessages } from "@/components/ui/form-messages";
 import { formatDateTime } from "@/components/ui/format";
 import { EmptyState } from "@/components/ui/page-header";
 import { btn, btnSm, card, field, table } from "@/components/ui/styles";
@@ -136,19 +137,7 @@ export function TeamPanel({
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <p role="alert" className={field.error}>
-          {error}
-        </p>
-      ) : null}
-      {notice ? (
-        <p
-          role="status"
-          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-300"
-        >
-          {notice}
-        </p>
-      ) : null}
+      <FormMessages error={error} notice={notice} />
       {link ? (
         <InviteLinkBanner
           email={link.email}
