@@ -2,12 +2,14 @@ import { parseArgs } from "node:util";
 import { API_KEY_SCOPES, type ApiKeyScope, createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
+import { getTenantSettings, updateTenantSettings, ZTenantSettingsPatch } from "@/lib/tenants/tenant-settings";
 import { verifyCounters } from "@/lib/usage/verify-counters";
 
 export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
 
   tenant create --name <name> [--json]             create a tenant and an API key with every scope
   tenant list [--json]
+  tenant settings --tenant <id> [--lateness-window-hours 0..72] [--json]   show (or change) a tenant's settings
   keys create --tenant <id> [--name <n>] [--scopes a,b] [--mode test|live] [--expires-in-days N] [--json]
   keys list --tenant <id> [--json]
   keys revoke --tenant <id> --id <key_id> [--json]
@@ -40,23 +42,34 @@ async function requireTenant(id: string | undefined): Promise<string> {
   return tenant.id;
 }
 
+/** The command line, or a CliError (a usage error, exit 2) naming what node:util's parser refused. */
+function parseCliArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: "string" },
+        tenant: { type: "string" },
+        id: { type: "string" },
+        scopes: { type: "string" },
+        mode: { type: "string" },
+        "expires-in-days": { type: "string" },
+        "lateness-window-hours": { type: "string" },
+        json: { type: "boolean", default: false },
+        fix: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    // e.g. an unknown option, or `--lateness-window-hours -1` (write `--lateness-window-hours=-1`)
+    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n\n${CLI_USAGE}`);
+  }
+}
+
 /** Runs one CLI command; JSON output (with --json) is always the last line. */
 export async function runCli(argv: string[], out: Out): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: "string" },
-      tenant: { type: "string" },
-      id: { type: "string" },
-      scopes: { type: "string" },
-      mode: { type: "string" },
-      "expires-in-days": { type: "string" },
-      json: { type: "boolean", default: false },
-      fix: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values, positionals } = parseCliArgs(argv);
   const [group, action] = positionals;
   const emit = (human: string, data: unknown) => out(values.json ? JSON.stringify(data) : human);
   const actor = { type: "cli" as const, id: null };
@@ -79,6 +92,21 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
     const tenants = await db.tenant.findMany({ orderBy: { createdAt: "asc" } });
     const data = tenants.map((t) => ({ tenantId: t.id, name: t.name, createdAt: t.createdAt.toISOString() }));
     emit(data.map((t) => `${t.tenantId}  ${t.name}`).join("\n") || "(no tenants)", data);
+    return;
+  }
+  if (group === "tenant" && action === "settings") {
+    const tenantId = await requireTenant(values.tenant);
+    const raw = values["lateness-window-hours"];
+    let settings = await getTenantSettings(tenantId);
+    if (raw !== undefined) {
+      // The console's own rules (whole hours, 0–72), so both paths refuse the same values.
+      const parsed = ZTenantSettingsPatch.safeParse({
+        latenessWindowHours: /^\d+$/.test(raw.trim()) ? Number(raw) : raw,
+      });
+      if (!parsed.success) throw new CliError(`--lateness-window-hours: ${parsed.error.issues[0].message}`);
+      settings = await updateTenantSettings({ tenantId, patch: parsed.data, actor });
+    }
+    emit(`${tenantId}  lateness window ${settings.latenessWindowHours} h`, { tenantId, ...settings });
     return;
   }
   if (group === "keys" && action === "create") {

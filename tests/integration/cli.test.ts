@@ -81,4 +81,43 @@ describe("CLI", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(`key ${keyOfA} not found in tenant ${b.tenantId}`);
   });
+
+  it("tenant settings shows and changes the lateness window, audit-logged as the CLI, and refuses bad values", async () => {
+    const t = JSON.parse(cli("tenant", "create", "--name", "Settings Co", "--json").last);
+    expect(JSON.parse(cli("tenant", "settings", "--tenant", t.tenantId, "--json").last)).toEqual({
+      tenantId: t.tenantId,
+      latenessWindowHours: 48,
+    });
+    const set = cli("tenant", "settings", "--tenant", t.tenantId, "--lateness-window-hours", "12", "--json");
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.last)).toEqual({ tenantId: t.tenantId, latenessWindowHours: 12 });
+    expect(cli("tenant", "settings", "--tenant", t.tenantId).last).toBe(`${t.tenantId}  lateness window 12 h`);
+    const log = await db.auditLog.findFirstOrThrow({
+      where: { tenantId: t.tenantId, action: "tenant.settings_updated" },
+    });
+    expect([log.actorType, log.data]).toEqual(["cli", { latenessWindowHours: { from: 48, to: 12 } }]);
+
+    for (const [value, message] of [
+      ["73", "at most 72"],
+      ["-1", "whole number of hours"],
+      ["1.5", "whole number of hours"],
+      ["", "whole number of hours"],
+      ["abc", "whole number of hours"],
+    ]) {
+      const bad = cli("tenant", "settings", "--tenant", t.tenantId, `--lateness-window-hours=${value}`);
+      expect(bad.code, value).toBe(2);
+      expect(bad.stderr, value).toContain(message);
+    }
+    // a value that looks like an option, and an unknown option: usage errors, not crashes
+    const ambiguous = cli("tenant", "settings", "--tenant", t.tenantId, "--lateness-window-hours", "-1");
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("--lateness-window-hours");
+    const unknownOption = cli("tenant", "settings", "--tenant", t.tenantId, "--lateness", "5");
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toContain("Unknown option '--lateness'");
+    const missing = cli("tenant", "settings", "--tenant", "ten_missing", "--lateness-window-hours", "5");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("tenant ten_missing not found");
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: t.tenantId } })).latenessWindowHours).toBe(12);
+  });
 });
