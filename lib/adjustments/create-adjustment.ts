@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { periodFor } from "@/lib/billing/period";
+import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
@@ -139,20 +139,21 @@ async function directTarget(client: PgClient, tenantId: string, input: TCreateAd
     [tenantId, metric],
   );
   if (meter.rowCount === 0) throw new ApiError({ code: "not_found", message: `Meter ${metric} not found.` });
-  const customer = await client.query<{ billing_anchor: Date | null }>(
-    "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
+  const customer = await client.query<{ billing_anchor: Date | null; billing_anchor_history: unknown }>(
+    "SELECT billing_anchor, billing_anchor_history FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
     [tenantId, customerRef],
   );
   if (customer.rowCount === 0) throw new ApiError({ code: "not_found", message: `Customer ${customerRef} not found.` });
-  const anchor = customer.rows[0].billing_anchor;
-  let period = periodFor(now, anchor);
+  // Across anchor changes: a period drawn under an earlier anchor can still be corrected.
+  const schedule = scheduleOf(customer.rows[0].billing_anchor, customer.rows[0].billing_anchor_history);
+  let period = periodInSchedule(now.getTime(), schedule);
   if (input.periodStart) {
-    const requested = new Date(input.periodStart);
-    period = periodFor(requested, anchor);
-    if (period.start.getTime() !== requested.getTime()) {
+    const requested = new Date(input.periodStart).getTime();
+    period = periodInSchedule(requested, schedule);
+    if (period.startMs !== requested) {
       throw new ApiError({
         code: "validation_failed",
-        message: `periodStart: not the start of one of this customer's billing periods (nearest: ${period.start.toISOString()})`,
+        message: `periodStart: not the start of one of this customer's billing periods (nearest: ${new Date(period.startMs).toISOString()})`,
         details: [{ path: "periodStart", message: "not the start of a billing period" }],
       });
     }
@@ -162,8 +163,8 @@ async function directTarget(client: PgClient, tenantId: string, input: TCreateAd
     metric,
     aggregation: meter.rows[0].aggregation,
     customerRef,
-    periodStart: period.start,
-    periodEnd: period.end,
+    periodStart: new Date(period.startMs),
+    periodEnd: new Date(period.endMs),
     delta: input.delta as string,
   };
 }
@@ -177,9 +178,10 @@ async function revertTarget(client: PgClient, tenantId: string, revertsId: strin
     period_start: Date;
     delta: string;
     billing_anchor: Date | null;
+    billing_anchor_history: unknown;
   }>(
     `SELECT a.meter_id, m.metric, m.aggregation::text AS aggregation, a.customer_ref, a.period_start,
-       a.delta::text AS delta, c.billing_anchor
+       a.delta::text AS delta, c.billing_anchor, c.billing_anchor_history
      FROM adjustments a
      JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id
      LEFT JOIN customers c ON c.tenant_id = a.tenant_id AND c.customer_ref = a.customer_ref
@@ -194,7 +196,9 @@ async function revertTarget(client: PgClient, tenantId: string, revertsId: strin
     aggregation: o.aggregation,
     customerRef: o.customer_ref,
     periodStart: o.period_start,
-    periodEnd: periodFor(o.period_start, o.billing_anchor).end,
+    periodEnd: new Date(
+      periodInSchedule(o.period_start.getTime(), scheduleOf(o.billing_anchor, o.billing_anchor_history)).endMs,
+    ),
     delta: new Decimal(o.delta).negated().toFixed(),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
-import { type BillingPeriod, periodFor } from "@/lib/billing/period";
+import type { BillingPeriod } from "@/lib/billing/period";
+import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 
 export const ZCustomerRef = z
   .string()
@@ -48,12 +49,22 @@ export interface CustomerRow {
   name: string | null;
   stripeCustomerId: string | null;
   billingAnchor: Date | null;
+  billingAnchorHistory: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export function periodDto(p: BillingPeriod): { start: string; end: string } {
   return { start: p.start.toISOString(), end: p.end.toISOString() };
+}
+
+/** The customer's billing period containing `now`, across its anchor changes (lib/billing/schedule.ts). */
+export function currentPeriodOf(
+  row: Pick<CustomerRow, "billingAnchor" | "billingAnchorHistory">,
+  now: Date,
+): BillingPeriod {
+  const p = periodInSchedule(now.getTime(), scheduleOf(row.billingAnchor, row.billingAnchorHistory));
+  return { start: new Date(p.startMs), end: new Date(p.endMs) };
 }
 
 export function toCustomerDto(row: CustomerRow, now = new Date()): CustomerDto {
@@ -63,7 +74,7 @@ export function toCustomerDto(row: CustomerRow, now = new Date()): CustomerDto {
     name: row.name,
     stripeCustomerId: row.stripeCustomerId,
     billingAnchor: row.billingAnchor?.toISOString() ?? null,
-    currentPeriod: periodDto(periodFor(now, row.billingAnchor)),
+    currentPeriod: periodDto(currentPeriodOf(row, now)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

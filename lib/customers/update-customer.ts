@@ -1,10 +1,16 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { periodFor } from "@/lib/billing/period";
+import {
+  type AnchorRegime,
+  periodInSchedule,
+  sameAnchorPeriods,
+  scheduleOf,
+  scheduleSince,
+} from "@/lib/billing/schedule";
 import { lockUsageConfig } from "@/lib/billing/usage-config-lock";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import type { Actor } from "@/lib/meters/create-meter";
 import { customerNotFound } from "./get-customer-or-throw";
@@ -16,11 +22,10 @@ import { type CustomerDto, toCustomerDto, type UpdateCustomerInput } from "./sch
  * usage: the anchor could then never be set, so a tenant registers a customer (typically its
  * Stripe subscription's anchor) before its first event this way.
  *
- * Counters are keyed by billing period. Moving the anchor while the open period already
- * holds usage would leave that usage in a period that no longer exists for the customer
- * (usage/current would read the new period's empty counter), so it is refused. So is a move
- * whose new open period would overlap a closed period with usage (an anchor moved back): that
- * usage would be billed in neither. Other closed periods keep their stored boundaries.
+ * An anchor change keeps every period already drawn (lib/billing/schedule.ts): the old anchor
+ * goes on applying before the start of the open period, and the new one from there on (its
+ * first period runs to its next boundary). The open period is redrawn, so it must not hold
+ * usage yet: a change then is refused (409), as it would split that usage across periods.
  */
 export async function updateCustomer(opts: {
   tenantId: string;
@@ -66,29 +71,15 @@ export async function updateCustomer(opts: {
     if (input.stripeCustomerId !== undefined) data.stripeCustomerId = input.stripeCustomerId;
     if (input.billingAnchor !== undefined) {
       const next = input.billingAnchor === null ? null : new Date(input.billingAnchor);
-      if ((next?.getTime() ?? null) !== (current.billingAnchor?.getTime() ?? null)) {
-        const open = periodFor(now, current.billingAnchor);
-        const nextOpen = periodFor(now, next);
-        // Usage the move would split: the open period's (under the old anchor), and that of any
-        // closed period the new open period would overlap (moving the anchor back puts part of
-        // the last closed period inside the new open one).
-        const since = new Date(Math.min(open.start.getTime(), nextOpen.start.getTime()));
-        const usage =
-          (await tx.counter.findFirst({
-            where: { tenantId, customerRef, periodEnd: { gt: since } },
-            select: { meterId: true },
-          })) ??
-          (await tx.adjustment.findFirst({
-            where: { tenantId, customerRef, periodStart: { gte: open.start } },
-            select: { id: true },
-          }));
-        if (usage) {
-          throw new ApiError({
-            code: "conflict",
-            message: `Customer "${customerRef}" already has usage in its current billing period (${open.start.toISOString()} – ${open.end.toISOString()}) or in a period the new anchor's current period (${nextOpen.start.toISOString()} – ${nextOpen.end.toISOString()}) would overlap; changing the billing anchor now would split that usage across periods. Change it before usage is recorded or once no such usage remains in the open period.`,
-          });
-        }
+      const nextMs = next?.getTime() ?? null;
+      const currentMs = current.billingAnchor?.getTime() ?? null;
+      if (nextMs !== currentMs) {
         data.billingAnchor = next;
+        // An anchor that draws the same periods (same day of month and time) changes nothing.
+        if (!sameAnchorPeriods(currentMs, nextMs)) {
+          const history = await anchorChangeHistory(tx, { tenantId, customerRef, current, now });
+          data.billingAnchorHistory = history.length > 0 ? history.map((r) => ({ ...r })) : Prisma.DbNull;
+        }
       }
     }
     const updated = Object.keys(data).length
@@ -112,4 +103,45 @@ export async function updateCustomer(opts: {
     return updated;
   });
   return { ...toCustomerDto(row, now), created };
+}
+
+/**
+ * The anchor history after changing the current anchor at `now` (callers hold the customer's
+ * row lock and the tenant's usage-config lock). Refuses (409) when the open period has usage.
+ */
+async function anchorChangeHistory(
+  tx: Prisma.TransactionClient,
+  opts: {
+    tenantId: string;
+    customerRef: string;
+    current: { billingAnchor: Date | null; billingAnchorHistory: unknown };
+    now: Date;
+  },
+): Promise<AnchorRegime[]> {
+  const { tenantId, customerRef, current } = opts;
+  const schedule = scheduleOf(current.billingAnchor, current.billingAnchorHistory);
+  const open = periodInSchedule(opts.now.getTime(), schedule);
+  const openStart = new Date(open.startMs);
+  // Usage of the open period, or of a later one (an event may be up to 5 minutes ahead).
+  const usageFrom = async (from: Date | null) =>
+    (await tx.counter.findFirst({
+      where: { tenantId, customerRef, ...(from ? { periodStart: { gte: from } } : {}) },
+      select: { meterId: true },
+    })) ??
+    (await tx.adjustment.findFirst({
+      where: { tenantId, customerRef, ...(from ? { periodStart: { gte: from } } : {}) },
+      select: { id: true },
+    }));
+  if (await usageFrom(openStart)) {
+    throw new ApiError({
+      code: "conflict",
+      message: `Customer "${customerRef}" already has usage in its current billing period (${openStart.toISOString()} – ${new Date(open.endMs).toISOString()}); changing the billing anchor now would split that usage across periods. Change it before usage is recorded in a period.`,
+    });
+  }
+  // Nothing billed yet under any anchor: the new one applies to all time.
+  if (!(await usageFrom(null))) return [];
+  const history = schedule.history ?? [];
+  // The open period is the current anchor's first (and still empty): the new anchor replaces it.
+  if (scheduleSince(schedule) === open.startMs) return [...history];
+  return [...history, { untilMs: open.startMs, anchorMs: current.billingAnchor?.getTime() ?? null }];
 }

@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
-import { type PeriodMs, periodForMs } from "@/lib/billing/period";
+import type { PeriodMs } from "@/lib/billing/period";
+import { type BillingSchedule, periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
 import { fromEpochMs, toEpochMsText } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
@@ -39,6 +40,7 @@ export interface IngestEventsOptions {
 }
 
 export const LATE_EVENT_ACTOR = "system:late-event";
+const CALENDAR_MONTHS: BillingSchedule = { anchorMs: null, history: null };
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 3;
 
@@ -206,13 +208,13 @@ async function writeBatch(
      SELECT 'm', x.metric, x.id, x.aggregation::text, x.unique_by
        FROM unnest($2::text[]) AS u(metric) JOIN meters x ON x.tenant_id = $1 AND x.metric = u.metric
      UNION ALL
-     SELECT 'c', x.customer_ref, ${toEpochMsText("x.billing_anchor")}, NULL, NULL
+     SELECT 'c', x.customer_ref, ${toEpochMsText("x.billing_anchor")}, x.billing_anchor_history::text, NULL
        FROM unnest($3::text[]) AS u(ref) JOIN customers x ON x.tenant_id = $1 AND x.customer_ref = u.ref`,
     values: [tenantId, textArray(metrics), textArray(refs)],
   });
   let windowHours: number | null = null;
   const foundMeters = new Map<string, MeterRow>();
-  const foundAnchors = new Map<string, number | null>();
+  const foundSchedules = new Map<string, BillingSchedule>();
   for (const r of lookup.rows) {
     if (r.kind === "t") windowHours = Number(r.a);
     else if (r.kind === "m")
@@ -222,28 +224,28 @@ async function writeBatch(
         aggregation: r.b as AggregationKind,
         unique_by: r.c,
       });
-    else foundAnchors.set(r.k as string, r.a === null ? null : Number(r.a));
+    else foundSchedules.set(r.k as string, scheduleOf(r.a === null ? null : Number(r.a), r.b));
   }
   if (windowHours === null) throw new ApiError({ code: "not_found", message: "Tenant not found." });
   // 0–72 h: the table refuses more (Stripe finalizes invoices up to 72 h after a period ends;
   // lib/tenants/tenant-settings.ts).
   const windowMs = windowHours * 3_600_000;
   const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
-  const anchors = await ensureCustomers(client, tenantId, refs, foundAnchors);
+  const schedules = await ensureCustomers(client, tenantId, refs, foundSchedules);
 
   const openPeriods = new Map<string, PeriodMs>();
   const lastPeriods = new Map<string, PeriodMs>();
   const placed: Placed[] = events.map((event) => {
-    const anchor = anchors.get(event.customerRef) ?? null;
+    const schedule = schedules.get(event.customerRef) ?? CALENDAR_MONTHS;
     let openPeriod = openPeriods.get(event.customerRef);
     if (!openPeriod) {
-      openPeriod = periodForMs(nowMs, anchor);
+      openPeriod = periodInSchedule(nowMs, schedule);
       openPeriods.set(event.customerRef, openPeriod);
     }
     // Most events of a batch fall in their customer's latest-seen period: reuse it.
     let period = lastPeriods.get(event.customerRef);
     if (!period || event.tsMs < period.startMs || event.tsMs >= period.endMs) {
-      period = periodForMs(event.tsMs, anchor);
+      period = periodInSchedule(event.tsMs, schedule);
       lastPeriods.set(event.customerRef, period);
     }
     const meter = meters.get(event.metric);
@@ -348,11 +350,11 @@ async function ensureCustomers(
   client: PgClient,
   tenantId: string,
   refs: string[],
-  anchors: Map<string, number | null>,
-): Promise<Map<string, number | null>> {
-  const sql = `SELECT customer_ref, billing_anchor FROM customers
+  schedules: Map<string, BillingSchedule>,
+): Promise<Map<string, BillingSchedule>> {
+  const sql = `SELECT customer_ref, billing_anchor, billing_anchor_history FROM customers
     WHERE tenant_id = $1 AND customer_ref = ANY($2::text[])`;
-  const absent = refs.filter((r) => !anchors.has(r)).sort(compareKeys);
+  const absent = refs.filter((r) => !schedules.has(r)).sort(compareKeys);
   if (absent.length > 0) {
     const [, again] = await Promise.all([
       client.query(
@@ -362,11 +364,16 @@ async function ensureCustomers(
          ON CONFLICT (tenant_id, customer_ref) DO NOTHING`,
         [tenantId, absent, absent.map(() => newId("cst"))],
       ),
-      client.query<{ customer_ref: string; billing_anchor: Date | null }>(sql, [tenantId, absent]),
+      client.query<{ customer_ref: string; billing_anchor: Date | null; billing_anchor_history: unknown }>(sql, [
+        tenantId,
+        absent,
+      ]),
     ]);
-    for (const c of again.rows) anchors.set(c.customer_ref, c.billing_anchor?.getTime() ?? null);
+    for (const c of again.rows) {
+      schedules.set(c.customer_ref, scheduleOf(c.billing_anchor, c.billing_anchor_history));
+    }
   }
-  return anchors;
+  return schedules;
 }
 
 interface Acc {

@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
-import { OPEN_PERIOD_LOOKBACK_MS, periodFor } from "@/lib/billing/period";
+import { type BillingPeriod, OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
+import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { getPgPool } from "@/lib/db/pg-pool";
 import {
   calculatePrice,
@@ -81,7 +82,7 @@ interface PriceRow {
 }
 
 interface Snapshot {
-  customer: { anchor: string | null } | null;
+  customer: { anchor: string | null; history: unknown } | null;
   meters: Array<{ id: string; metric: string; aggregation: string; unit: string | null }>;
   counters: CounterRow[];
   prices: Array<PriceRow & { metric: string }>;
@@ -102,7 +103,7 @@ interface Snapshot {
 //   7 UTC days before today), summed per counter: they move the trailing rate too.
 const SNAPSHOT_SQL = `
   SELECT
-    (SELECT json_build_object('anchor', billing_anchor) FROM customers
+    (SELECT json_build_object('anchor', billing_anchor, 'history', billing_anchor_history) FROM customers
       WHERE tenant_id = $1 AND customer_ref = $2) AS customer,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'aggregation', aggregation::text, 'unit', unit)), '[]')
       FROM meters WHERE tenant_id = $1) AS meters,
@@ -197,7 +198,11 @@ export async function projectUsage(opts: {
   if (!snap.customer) {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
   }
-  const period = periodFor(now, snap.customer.anchor === null ? null : new Date(snap.customer.anchor));
+  const open = periodInSchedule(
+    now.getTime(),
+    scheduleOf(snap.customer.anchor === null ? null : new Date(snap.customer.anchor), snap.customer.history),
+  );
+  const period: BillingPeriod = { start: new Date(open.startMs), end: new Date(open.endMs) };
   const inPeriod = (ts: string) => new Date(ts).getTime() === period.start.getTime();
 
   const valueByMeter = new Map(snap.counters.filter((c) => inPeriod(c.period_start)).map((c) => [c.meter_id, c.value]));

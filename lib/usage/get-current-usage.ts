@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
-import { OPEN_PERIOD_LOOKBACK_MS, periodForMs } from "@/lib/billing/period";
+import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
+import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { toEpochMsText } from "@/lib/db/epoch-ms";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
@@ -22,7 +23,7 @@ export interface CurrentUsage {
 // counters of the (at most two) periods that may be open; the open one is picked in code
 // once the anchor is known. A customer without meters gives one row with a NULL metric.
 const CURRENT_USAGE_SQL = `
-  SELECT ${toEpochMsText("c.billing_anchor")} AS anchor_ms,
+  SELECT ${toEpochMsText("c.billing_anchor")} AS anchor_ms, c.billing_anchor_history::text AS anchor_history,
          m.metric, m.aggregation::text AS aggregation, m.unit,
          ${toEpochMsText("k.period_start")} AS period_ms, k.value::text AS value
   FROM customers c
@@ -46,6 +47,7 @@ export async function getCurrentUsage(opts: {
   const nowMs = now.getTime();
   const { rows } = await getPgPool().query<{
     anchor_ms: string | null;
+    anchor_history: string | null;
     metric: string | null;
     aggregation: string | null;
     unit: string | null;
@@ -60,7 +62,7 @@ export async function getCurrentUsage(opts: {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
   }
   const anchor = rows[0].anchor_ms;
-  const period = periodForMs(nowMs, anchor === null ? null : Number(anchor));
+  const period = periodInSchedule(nowMs, scheduleOf(anchor === null ? null : Number(anchor), rows[0].anchor_history));
   const open = String(period.startMs);
   // Rows come ordered by metric, one or two per meter (one per candidate period).
   const byMetric = new Map<string, CurrentUsageMetric>();

@@ -1,4 +1,4 @@
-import { periodFor } from "@/lib/billing/period";
+import { type BillingSchedule, periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
@@ -311,18 +311,20 @@ function sameState(a: CounterState, b: CounterState): boolean {
  * in the caller's transaction, which holds their tenants' usage-config locks.
  */
 async function fixCounters(client: PgClient, rows: Expected[]): Promise<number> {
-  const anchors = new Map<string, Date | null>();
+  const schedules = new Map<string, BillingSchedule>();
   for (const r of rows) {
     const k = `${r.tenantId}\u0000${r.customerRef}`;
-    if (anchors.has(k)) continue;
-    const c = await client.query<{ billing_anchor: Date | null }>(
-      "SELECT billing_anchor FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
+    if (schedules.has(k)) continue;
+    const c = await client.query<{ billing_anchor: Date | null; billing_anchor_history: unknown }>(
+      "SELECT billing_anchor, billing_anchor_history FROM customers WHERE tenant_id = $1 AND customer_ref = $2",
       [r.tenantId, r.customerRef],
     );
-    anchors.set(k, c.rows[0]?.billing_anchor ?? null);
+    schedules.set(k, scheduleOf(c.rows[0]?.billing_anchor ?? null, c.rows[0]?.billing_anchor_history ?? null));
   }
   for (const r of rows) {
-    const periodEnd = periodFor(r.periodStart, anchors.get(`${r.tenantId}\u0000${r.customerRef}`)).end;
+    // The period's end as ingest drew it, across anchor changes (lib/billing/schedule.ts).
+    const schedule = schedules.get(`${r.tenantId}\u0000${r.customerRef}`) as BillingSchedule;
+    const periodEnd = new Date(periodInSchedule(r.periodStart.getTime(), schedule).endMs);
     const params = [r.tenantId, r.meterId, r.customerRef, r.periodStart.toISOString()];
     await client.query(
       `INSERT INTO counters (tenant_id, meter_id, customer_ref, period_start, period_end, value, event_count,

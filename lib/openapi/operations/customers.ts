@@ -33,7 +33,7 @@ export const customerOperations: ApiOperation[] = [
     tag: "Customers",
     summary: "Create or update a customer",
     description:
-      "Sets the name, Stripe customer id and billing anchor (RFC 3339), creating the customer (201) when it does not exist yet — register a customer's anchor before its first event. Moving the anchor while the open period already has usage is refused with 409.",
+      "Sets the name, Stripe customer id and billing anchor (RFC 3339), creating the customer (201) when it does not exist yet — register a customer's anchor before its first event. Moving the anchor while the open period already has usage is refused with 409; a move keeps the periods already drawn (the new anchor applies from the start of the open period), and an anchor that draws the same periods is accepted at any time.",
     scope: "admin",
     pathParams: ZCustomerParams,
     body: ZUpdateCustomerBody,

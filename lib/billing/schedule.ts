@@ -1,0 +1,89 @@
+// A customer's billing periods across billing-anchor changes.
+//
+// Periods follow the current anchor (lib/billing/period.ts), but an anchor change must not move
+// the periods already billed: usage filed in February under the old anchor stays in February,
+// and an event for February that arrives after the change must land there too, not in a
+// period the new anchor would have drawn across February. So a change records the regime it
+// ends: the old anchor and the instant it stops applying ("until"), which is the start of the
+// period that was open when the anchor changed (that period holds no usage: the change is
+// refused otherwise, lib/customers/update-customer.ts). The new anchor applies from there on;
+// its first period starts at that instant and runs to the new anchor's next boundary (a short
+// period, like the one Stripe bills when a subscription's anchor moves).
+//
+// The history is stored with the customer (`customers.billing_anchor_history`, oldest first)
+// and is null for a customer whose anchor never changed after it had usage, the common case.
+import { type PeriodMs, periodForMs } from "./period";
+
+export interface AnchorRegime {
+  /** The regime's anchor (epoch ms; null: UTC calendar months). */
+  anchorMs: number | null;
+  /** It applies to instants before this one (and from the previous regime's `untilMs` on). */
+  untilMs: number;
+}
+
+export interface BillingSchedule {
+  /** The current anchor (epoch ms; null: UTC calendar months). */
+  anchorMs: number | null;
+  /** Earlier regimes, oldest first; the last one's `untilMs` is where the current anchor starts. */
+  history: readonly AnchorRegime[] | null;
+}
+
+/** Where the current anchor starts applying (null: everywhere). */
+export function scheduleSince(s: BillingSchedule): number | null {
+  return s.history && s.history.length > 0 ? s.history[s.history.length - 1].untilMs : null;
+}
+
+/** The billing period containing the instant `tsMs`. */
+export function periodInSchedule(tsMs: number, s: BillingSchedule): PeriodMs {
+  const since = scheduleSince(s);
+  if (since === null || tsMs >= since) return clip(periodForMs(tsMs, s.anchorMs), since, null);
+  let from: number | null = null;
+  for (const regime of s.history ?? []) {
+    if (tsMs < regime.untilMs) return clip(periodForMs(tsMs, regime.anchorMs), from, regime.untilMs);
+    from = regime.untilMs;
+  }
+  throw new Error("billing schedule: history does not end where the current anchor starts");
+}
+
+function clip(p: PeriodMs, from: number | null, until: number | null): PeriodMs {
+  const startMs = from !== null && p.startMs < from ? from : p.startMs;
+  const endMs = until !== null && p.endMs > until ? until : p.endMs;
+  return startMs === p.startMs && endMs === p.endMs ? p : { startMs, endMs };
+}
+
+/**
+ * The history column as stored (a JSON array of `{ untilMs, anchorMs }`), checked: a row that
+ * does not have this shape is an error, never silently a calendar month.
+ */
+export function parseAnchorHistory(raw: unknown): AnchorRegime[] | null {
+  if (raw === null || raw === undefined) return null;
+  const value = typeof raw === "string" ? (JSON.parse(raw) as unknown) : raw;
+  if (!Array.isArray(value)) throw new Error("billing_anchor_history: not an array");
+  let previous = Number.NEGATIVE_INFINITY;
+  return value.map((r: unknown) => {
+    const { untilMs, anchorMs } = (r ?? {}) as { untilMs?: unknown; anchorMs?: unknown };
+    if (!Number.isSafeInteger(untilMs) || (untilMs as number) <= previous) {
+      throw new Error("billing_anchor_history: untilMs missing or not increasing");
+    }
+    if (anchorMs !== null && !Number.isSafeInteger(anchorMs)) throw new Error("billing_anchor_history: bad anchorMs");
+    previous = untilMs as number;
+    return { untilMs: untilMs as number, anchorMs: anchorMs as number | null };
+  });
+}
+
+/** A schedule from a customer row's anchor (Date or epoch ms) and stored history. */
+export function scheduleOf(anchor: Date | number | null | undefined, history: unknown): BillingSchedule {
+  const anchorMs =
+    anchor === null || anchor === undefined ? null : typeof anchor === "number" ? anchor : anchor.getTime();
+  return { anchorMs, history: parseAnchorHistory(history) };
+}
+
+/** The same periods: same day of month and time of day (or both calendar months). */
+export function sameAnchorPeriods(a: number | null, b: number | null): boolean {
+  // Calendar months are the periods of an anchor on the 1st at midnight (epoch 0 is one).
+  const x = a ?? 0;
+  const y = b ?? 0;
+  // Two anchors draw the same boundaries when each is a boundary of the other's (one way is
+  // not enough: Feb 28 is a boundary of a Jan 31 anchor, whose Mar 31 is not one of Feb 28's).
+  return periodForMs(y, x).startMs === y && periodForMs(x, y).startMs === x;
+}
