@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
 import { type BillingPeriod, OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
+import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { getPgPool } from "@/lib/db/pg-pool";
 import {
@@ -107,7 +108,7 @@ const SNAPSHOT_SQL = `
       WHERE tenant_id = $1 AND customer_ref = $2) AS customer,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'aggregation', aggregation::text, 'unit', unit)), '[]')
       FROM meters WHERE tenant_id = $1) AS meters,
-    (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', value::text,
+    (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', ${BILLABLE_VALUE_SQL("value")}::text,
         'adjustment_total', adjustment_total::text, 'event_count', event_count::text)), '[]')
       FROM counters WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS counters,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'currency', currency,

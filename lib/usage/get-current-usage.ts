@@ -1,6 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
+import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { toEpochMsText } from "@/lib/db/epoch-ms";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
@@ -25,7 +26,7 @@ export interface CurrentUsage {
 const CURRENT_USAGE_SQL = `
   SELECT ${toEpochMsText("c.billing_anchor")} AS anchor_ms, c.billing_anchor_history::text AS anchor_history,
          m.metric, m.aggregation::text AS aggregation, m.unit,
-         ${toEpochMsText("k.period_start")} AS period_ms, k.value::text AS value
+         ${toEpochMsText("k.period_start")} AS period_ms, ${BILLABLE_VALUE_SQL("k.value")}::text AS value
   FROM customers c
   LEFT JOIN meters m ON m.tenant_id = c.tenant_id
   LEFT JOIN counters k ON k.tenant_id = c.tenant_id AND k.meter_id = m.id AND k.customer_ref = c.customer_ref
