@@ -1,6 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
-import { type BillingPeriod, OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
 import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
+import { type BillingPeriod, OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { getPgPool } from "@/lib/db/pg-pool";
 import {

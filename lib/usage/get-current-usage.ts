@@ -1,7 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
+import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
-import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { toEpochMsText } from "@/lib/db/epoch-ms";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";

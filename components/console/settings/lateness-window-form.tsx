@@ -54,9 +54,19 @@ export function LatenessWindowForm({
         </h2>
         <p className="mt-1 max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
           An event for a billing period that has ended still counts in that period until this many hours after its end.
-          After that it is stored, marked late, and added to the customer&apos;s open period as an adjustment. Stripe
-          finalizes invoices up to {maxHours} hours after a period ends, so the window is at most {maxHours} hours. A
-          change applies to events received from then on; events already received keep where they were counted.
+          After that it is stored, marked late, and added to the customer&apos;s open period as an adjustment. Match it
+          to your Stripe account&apos;s{" "}
+          <a
+            href="https://docs.stripe.com/billing/subscriptions/usage-based/configure-grace-period"
+            className="text-indigo-600 underline hover:text-indigo-500 dark:text-indigo-400"
+            target="_blank"
+            rel="noreferrer"
+          >
+            invoice finalization grace period
+          </a>{" "}
+          (1 hour unless you changed it, at most {maxHours} hours): usage counted in a period after Stripe has finalized
+          its invoice is not on that invoice. A change applies to events received from then on; events already received
+          keep where they were counted.
         </p>
       </div>
       <form onSubmit={onSubmit} className="space-y-4 p-5" aria-label="Lateness window">
