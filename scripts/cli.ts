@@ -3,6 +3,9 @@ import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { getDb } from "../lib/db/client";
 
 // Progress goes to stderr so that stdout's last line is the command's result.
+// No statement time limit unless asked for: `counters verify` over millions of events takes
+// longer than the app's 30 s (lib/db/pool-config.ts). The pools are created on first use.
+process.env.DB_QUERY_TIMEOUT_MS ??= "0";
 const database = await bootstrapDatabase((l) => process.stderr.write(`${l}\n`));
 let code = 0;
 try {

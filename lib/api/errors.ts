@@ -1,4 +1,5 @@
 import { ZodError, type z } from "zod";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 // The one table of error codes and statuses (API.md, "Conventions").
 export const ERROR_STATUS = {
@@ -66,6 +67,14 @@ export function validationError(error: z.ZodError): ApiError {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ZodError) return validationError(err);
+  if (isDatabaseUnavailable(err)) {
+    return new ApiError({
+      code: "unavailable",
+      message:
+        "The database is unavailable or did not answer in time. Retry shortly: a retried ingest with the same idempotency keys is counted once.",
+      headers: { "retry-after": "2" },
+    });
+  }
   return new ApiError({ code: "internal_error", message: "An internal error occurred." });
 }
 

@@ -34,7 +34,7 @@ export async function runRoute(
   } catch (err) {
     const apiErr = toApiError(err);
     status = apiErr.status;
-    if (apiErr.code === "internal_error") {
+    if (apiErr.code === "internal_error" || apiErr.code === "unavailable") {
       logger.error("unhandled error", { requestId, ...fields, err: err instanceof Error ? err.stack : String(err) });
     }
     return errorResponse(apiErr, requestId);

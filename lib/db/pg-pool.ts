@@ -1,4 +1,5 @@
 import pg from "pg";
+import { poolTimeouts } from "./pool-config";
 
 // A plain `pg` pool for the hot paths (ingest, usage reads): multi-row `unnest` statements
 // through it cost far less per call than going through the Prisma adapter.
@@ -25,6 +26,9 @@ export function getPgPool(): pg.Pool {
       // A statement is sent without waiting for the previous one's answer; withPgTransaction
       // uses it to save round trips. Postgres answers in order; pg matches the answers up.
       pipeline: true,
+      // Bounded waits (lib/db/pool-config.ts). A statement timing out on a pipelining connection
+      // destroys that connection, so no later answer can be matched to the wrong statement.
+      ...poolTimeouts(),
     });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});
@@ -63,6 +67,10 @@ export async function withPgTransaction<T>(
   opts: { begin?: string } = {},
 ): Promise<T> {
   const client = await getPgPool().connect();
+  // A checked-out client whose connection drops emits "error"; unheard, it was an
+  // uncaughtException (the statements in flight fail with it anyway, and are handled here).
+  client.on("error", ignore);
+  let broken = false;
   // In the order they were sent, which is the order Postgres answers them.
   const sent: Array<Promise<unknown>> = [];
   const track = <R>(answer: Promise<R>): Promise<R> => {
@@ -86,10 +94,13 @@ export async function withPgTransaction<T>(
     if (tag !== "COMMIT") throw new Error(`transaction ended with ${tag} instead of COMMIT`);
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(ignore);
+    await client.query("ROLLBACK").catch(() => {
+      broken = true; // the connection is gone or unusable: the pool must not hand it out again
+    });
     throw err;
   } finally {
-    client.release();
+    client.off("error", ignore);
+    client.release(broken);
   }
 }
 

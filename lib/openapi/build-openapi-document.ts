@@ -46,9 +46,13 @@ const ERROR_RESPONSES = {
   422: ["ValidationFailed", "Input failed validation; `details` lists each path and problem (`validation_failed`)."],
   429: ["RateLimited", "Too many requests for this API key; retry after `Retry-After` seconds (`rate_limited`)."],
   500: ["InternalError", "Unexpected error; no internals are leaked (`internal_error`)."],
+  503: [
+    "Unavailable",
+    "The database is unavailable or did not answer in time; retry after `Retry-After` seconds (`unavailable`).",
+  ],
 } as const;
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
-const COMMON_ERRORS: ErrorStatus[] = [401, 403, 422, 429, 500];
+const COMMON_ERRORS: ErrorStatus[] = [401, 403, 422, 429, 500, 503];
 
 const REQUEST_ID_HEADER = { description: "Request id, also in error bodies and logs.", schema: { type: "string" } };
 
