@@ -14,8 +14,23 @@ const port = process.env.PORT ?? "3000";
 // Checked before the database starts, so a bad SM_SEMI_SPACE_MB or SM_V8_POOL_SIZE fails at once.
 const serverEnv = mode === "start" ? { NODE_OPTIONS: serverNodeOptions() } : {};
 
+/** " at host:port/db" of DATABASE_URL, without its credentials. */
+function describeTarget(): string {
+  try {
+    const u = new URL(process.env.DATABASE_URL ?? "");
+    return ` at ${u.hostname}:${u.port || "5432"}${u.pathname}`;
+  } catch {
+    return "";
+  }
+}
+
 function authSecret(): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  if (mode === "start") {
+    console.warn(
+      "[auth] NEXTAUTH_SECRET is not set: console sessions are signed with a secret kept in .data/auth-secret on this machine only. Set NEXTAUTH_SECRET (the same on every replica) in production.",
+    );
+  }
   // A stable per-checkout secret so sessions survive restarts; production sets its own.
   const file = path.join(process.cwd(), ".data", "auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
@@ -25,7 +40,16 @@ function authSecret(): string {
   return secret;
 }
 
-const database = await bootstrapDatabase((l) => console.log(`[db] ${l}`));
+const database = await bootstrapDatabase((l) => console.log(`[db] ${l}`)).catch((err: unknown) => {
+  // A one-line reason naming the setting to check, not a stack dump (ops audit 10).
+  console.error(`[db] could not prepare the database${describeTarget()}: ${(err as Error)?.message ?? String(err)}`);
+  console.error(
+    process.env.DATABASE_URL
+      ? "[db] check DATABASE_URL (host, port, user, password, database; for TLS see README, Production)"
+      : "[db] the embedded PostgreSQL did not start: check SM_PG_PORT / SM_PG_DATA",
+  );
+  process.exit(1);
+});
 const demo = mode === "dev" || process.env.SEED_DEMO === "1" ? await seedDemo() : null;
 await getDb().$disconnect();
 
@@ -72,11 +96,22 @@ if (demo) {
   })();
 }
 
+// On SIGTERM/SIGINT Next stops accepting connections but serves the keep-alive ones it has
+// until their clients stop sending: one ran 35 s after SIGTERM (ops audit 10), longer than a
+// typical 30 s grace period. After SM_SHUTDOWN_GRACE_MS it is killed: a request cut off is
+// never acknowledged, and its client's retry is counted once.
+const graceMs = Number(process.env.SM_SHUTDOWN_GRACE_MS ?? 10_000);
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
   child.kill(signal);
+  setTimeout(() => {
+    if (!exited) {
+      console.warn(`[app] still running ${graceMs} ms after ${signal}: stopping it`);
+      child.kill("SIGKILL");
+    }
+  }, graceMs).unref();
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { poolTimeouts } from "./pool-config";
 
 export interface MigrateResult {
   applied: string[];
@@ -15,7 +16,11 @@ export async function migrateDatabase(
   url: string,
   migrationsDir = path.join(process.cwd(), "prisma", "migrations"),
 ): Promise<MigrateResult> {
-  const client = new pg.Client({ connectionString: url });
+  // Bounded: a host that accepts TCP but never answers made startup hang silently.
+  const client = new pg.Client({
+    connectionString: url,
+    ...poolTimeouts({ ...process.env, DB_QUERY_TIMEOUT_MS: "0" }),
+  });
   await client.connect();
   try {
     // One migrator at a time per database (dev server + CLI may start together).
