@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { GET as getCustomer, PATCH as patchCustomer } from "@/app/api/v1/customers/[customerRef]/route";
 import { GET as listCustomers } from "@/app/api/v1/customers/route";
 import { ZCustomer } from "@/lib/customers/schemas";
-import { updateCustomer } from "@/lib/customers/update-customer";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
