@@ -67,6 +67,9 @@ interface Placed {
 export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOutcome> {
   const { tenantId } = opts;
   const nowMs = (opts.now ?? new Date()).getTime();
+  // Read again once the batch holds its locks: a wait behind an anchor change or a
+  // `counters verify --fix` must not file an event as on time after its window closed.
+  const clock = opts.now ? () => nowMs : () => Date.now();
   for (const raw of opts.events) {
     const claimed = (raw as { tenantId?: unknown } | null)?.tenantId;
     if (typeof raw === "object" && raw !== null && claimed !== undefined && claimed !== tenantId) {
@@ -105,7 +108,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
       try {
         // The shared usage-config lock (lib/billing/usage-config-lock.ts): no aggregation or
         // billing anchor change commits between this batch reading them and writing its counters.
-        stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, nowMs), {
+        stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, clock), {
           begin: usageWriteBeginSql(tenantId),
         });
         break;
@@ -185,7 +188,7 @@ async function writeBatch(
   tx: PgTransaction,
   tenantId: string,
   events: ValidEvent[],
-  nowMs: number,
+  clock: () => number,
 ): Promise<Map<string, Stored>> {
   const metrics = [...new Set(events.map((e) => e.metric))];
   const refs = [...new Set(events.map((e) => e.customerRef))];
@@ -230,6 +233,8 @@ async function writeBatch(
   // 0–72 h: the table refuses more (Stripe finalizes invoices up to 72 h after a period ends;
   // lib/tenants/tenant-settings.ts).
   const windowMs = windowHours * 3_600_000;
+  // The lookup ran after the usage-config lock was granted (same pipeline, in order).
+  const nowMs = clock();
   const meters = await ensureMeters(client, tenantId, metrics, foundMeters);
   const schedules = await ensureCustomers(client, tenantId, refs, foundSchedules);
 
