@@ -15,6 +15,9 @@ const CUSTOMERS = 1000;
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("set DATABASE_URL");
 await migrateDatabase(url);
+// Seeding inserts hundreds of thousands of rows per statement: no statement time limit in this
+// process (lib/db/pool-config.ts's 30 s default is the app's).
+process.env.DB_QUERY_TIMEOUT_MS ??= "0";
 const db = getDb();
 const tenant = await createTenant({ name: `bench-read ${Date.now()}`, actor: { type: "system" } });
 const tenantId = tenant.id;

@@ -100,8 +100,14 @@ if (demo) {
 // until their clients stop sending: one ran 35 s after SIGTERM (ops audit 10), longer than a
 // typical 30 s grace period. After SM_SHUTDOWN_GRACE_MS it is killed: a request cut off is
 // never acknowledged, and its client's retry is counted once.
-const graceMs = Number(process.env.SM_SHUTDOWN_GRACE_MS ?? 10_000);
+const graceRaw = process.env.SM_SHUTDOWN_GRACE_MS?.trim() || "10000";
+if (!/^\d+$/.test(graceRaw)) {
+  console.error(`SM_SHUTDOWN_GRACE_MS must be a whole number of milliseconds (got "${graceRaw}")`);
+  process.exit(1);
+}
+const graceMs = Number(graceRaw);
 let stopping = false;
+let killed = false;
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
@@ -109,6 +115,7 @@ async function shutdown(signal: NodeJS.Signals) {
   setTimeout(() => {
     if (!exited) {
       console.warn(`[app] still running ${graceMs} ms after ${signal}: stopping it`);
+      killed = true;
       child.kill("SIGKILL");
     }
   }, graceMs).unref();
@@ -117,5 +124,6 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 child.on("exit", async (code) => {
   await database.stop().catch(() => {});
-  process.exit(code ?? 0);
+  // Killed after the grace period: not a clean stop, whatever the signal's exit status.
+  process.exit(killed ? 1 : (code ?? 0));
 });

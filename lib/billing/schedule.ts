@@ -7,8 +7,10 @@
 // ends: the old anchor and the instant it stops applying ("until"), which is the start of the
 // period that was open when the anchor changed (that period holds no usage: the change is
 // refused otherwise, lib/customers/update-customer.ts). The new anchor applies from there on;
-// its first period starts at that instant and runs to the new anchor's next boundary (a short
-// period, like the one Stripe bills when a subscription's anchor moves).
+// its first period starts at that instant and ends where the new anchor's period containing the
+// moment of the change ends (`nextFirstEndMs`): the period open right after the change covers
+// everything since the old open period's start, so no usage of that stretch can fall into a
+// period that was never open (moved on Mar 16 from calendar months to the 15th: Mar 1 – Apr 15).
 //
 // The history is stored with the customer (`customers.billing_anchor_history`, oldest first)
 // and is null for a customer whose anchor never changed after it had usage, the common case.
@@ -19,6 +21,8 @@ export interface AnchorRegime {
   anchorMs: number | null;
   /** It applies to instants before this one (and from the previous regime's `untilMs` on). */
   untilMs: number;
+  /** Where the next regime's first period (from `untilMs`) ends. */
+  nextFirstEndMs: number;
 }
 
 export interface BillingSchedule {
@@ -35,14 +39,17 @@ export function scheduleSince(s: BillingSchedule): number | null {
 
 /** The billing period containing the instant `tsMs`. */
 export function periodInSchedule(tsMs: number, s: BillingSchedule): PeriodMs {
-  const since = scheduleSince(s);
-  if (since === null || tsMs >= since) return clip(periodForMs(tsMs, s.anchorMs), since, null);
-  let from: number | null = null;
-  for (const regime of s.history ?? []) {
-    if (tsMs < regime.untilMs) return clip(periodForMs(tsMs, regime.anchorMs), from, regime.untilMs);
-    from = regime.untilMs;
+  const history = s.history ?? [];
+  let i = 0; // the regime of tsMs: history[i], or the current anchor when i === history.length
+  while (i < history.length && tsMs >= history[i].untilMs) i++;
+  const anchorMs = i < history.length ? history[i].anchorMs : s.anchorMs;
+  const fromMs = i > 0 ? history[i - 1].untilMs : null;
+  const untilMs = i < history.length ? history[i].untilMs : null;
+  if (i > 0 && tsMs < history[i - 1].nextFirstEndMs) {
+    const firstEnd = history[i - 1].nextFirstEndMs;
+    return { startMs: fromMs as number, endMs: untilMs !== null && untilMs < firstEnd ? untilMs : firstEnd };
   }
-  throw new Error("billing schedule: history does not end where the current anchor starts");
+  return clip(periodForMs(tsMs, anchorMs), fromMs, untilMs);
 }
 
 function clip(p: PeriodMs, from: number | null, until: number | null): PeriodMs {
@@ -61,13 +68,20 @@ export function parseAnchorHistory(raw: unknown): AnchorRegime[] | null {
   if (!Array.isArray(value)) throw new Error("billing_anchor_history: not an array");
   let previous = Number.NEGATIVE_INFINITY;
   return value.map((r: unknown) => {
-    const { untilMs, anchorMs } = (r ?? {}) as { untilMs?: unknown; anchorMs?: unknown };
+    const { untilMs, anchorMs, nextFirstEndMs } = (r ?? {}) as Record<string, unknown>;
     if (!Number.isSafeInteger(untilMs) || (untilMs as number) <= previous) {
       throw new Error("billing_anchor_history: untilMs missing or not increasing");
     }
     if (anchorMs !== null && !Number.isSafeInteger(anchorMs)) throw new Error("billing_anchor_history: bad anchorMs");
+    if (!Number.isSafeInteger(nextFirstEndMs) || (nextFirstEndMs as number) <= (untilMs as number)) {
+      throw new Error("billing_anchor_history: nextFirstEndMs missing or not after untilMs");
+    }
     previous = untilMs as number;
-    return { untilMs: untilMs as number, anchorMs: anchorMs as number | null };
+    return {
+      untilMs: untilMs as number,
+      anchorMs: anchorMs as number | null,
+      nextFirstEndMs: nextFirstEndMs as number,
+    };
   });
 }
 

@@ -1,8 +1,10 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { periodForMs } from "@/lib/billing/period";
 import {
   type AnchorRegime,
+  parseAnchorHistory,
   periodInSchedule,
   sameAnchorPeriods,
   scheduleOf,
@@ -35,13 +37,17 @@ export async function updateCustomer(opts: {
   now?: Date;
 }): Promise<CustomerDto & { created: boolean }> {
   const { tenantId, customerRef, input } = opts;
-  const now = opts.now ?? new Date();
+  // Read again once the usage-config lock is held (below), like ingest's clock.
+  let now = opts.now ?? new Date();
   let created = false;
   const row = await db.$transaction(async (tx) => {
     // An anchor change waits for the tenant's usage writes in flight and holds off new ones
     // (lib/billing/usage-config-lock.ts): its usage check below then sees every event and
     // adjustment filed under the old anchor, and none is filed under it after the move.
-    if (input.billingAnchor !== undefined) await lockUsageConfig(tx, tenantId);
+    if (input.billingAnchor !== undefined) {
+      await lockUsageConfig(tx, tenantId);
+      if (!opts.now) now = new Date();
+    }
     const lockRow = () => tx.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM customers WHERE tenant_id = ${tenantId} AND customer_ref = ${customerRef} FOR UPDATE`;
     let id = (await lockRow())[0]?.id;
@@ -77,7 +83,7 @@ export async function updateCustomer(opts: {
         data.billingAnchor = next;
         // An anchor that draws the same periods (same day of month and time) changes nothing.
         if (!sameAnchorPeriods(currentMs, nextMs)) {
-          const history = await anchorChangeHistory(tx, { tenantId, customerRef, current, now });
+          const history = await anchorChangeHistory(tx, { tenantId, customerRef, current, nextAnchorMs: nextMs, now });
           data.billingAnchorHistory = history.length > 0 ? history.map((r) => ({ ...r })) : Prisma.DbNull;
         }
       }
@@ -115,12 +121,17 @@ async function anchorChangeHistory(
     tenantId: string;
     customerRef: string;
     current: { billingAnchor: Date | null; billingAnchorHistory: unknown };
+    nextAnchorMs: number | null;
     now: Date;
   },
 ): Promise<AnchorRegime[]> {
   const { tenantId, customerRef, current } = opts;
   const schedule = scheduleOf(current.billingAnchor, current.billingAnchorHistory);
-  const open = periodInSchedule(opts.now.getTime(), schedule);
+  const since = scheduleSince(schedule);
+  // Never before the current anchor's start (a replica whose clock is behind the one that made
+  // the last change): the history must only grow forwards.
+  const at = since !== null && opts.now.getTime() < since ? since : opts.now.getTime();
+  const open = periodInSchedule(at, schedule);
   const openStart = new Date(open.startMs);
   // Usage of the open period, or of a later one (an event may be up to 5 minutes ahead).
   const usageFrom = async (from: Date | null) =>
@@ -140,8 +151,17 @@ async function anchorChangeHistory(
   }
   // Nothing billed yet under any anchor: the new one applies to all time.
   if (!(await usageFrom(null))) return [];
-  const history = schedule.history ?? [];
-  // The open period is the current anchor's first (and still empty): the new anchor replaces it.
-  if (scheduleSince(schedule) === open.startMs) return [...history];
-  return [...history, { untilMs: open.startMs, anchorMs: current.billingAnchor?.getTime() ?? null }];
+  // The new anchor's first period: from the open period's start to the end of its own period
+  // containing now (lib/billing/schedule.ts).
+  const nextFirstEndMs = periodForMs(at, opts.nextAnchorMs).endMs;
+  const history = [...(schedule.history ?? [])];
+  if (since === open.startMs) {
+    // The open period is the current anchor's first (and still empty): the new anchor replaces it.
+    history[history.length - 1] = { ...history[history.length - 1], nextFirstEndMs };
+    return history;
+  }
+  history.push({ untilMs: open.startMs, anchorMs: current.billingAnchor?.getTime() ?? null, nextFirstEndMs });
+  // The stored shape is checked on every read; check it before it is written too.
+  parseAnchorHistory(history);
+  return history;
 }

@@ -57,19 +57,28 @@ async function movedCustomer() {
 describe("billing-anchor changes keep the periods already drawn", () => {
   it("an event of a closed period past its window stays late and reaches the open period", async () => {
     const { t, moved } = await movedCustomer();
-    // The open period (Mar 1 – Apr 1, empty) is redrawn: the 15th's first period starts Mar 1.
-    expect(moved.currentPeriod).toEqual({ start: "2026-03-15T00:00:00.000Z", end: "2026-04-15T00:00:00.000Z" });
+    // The open period (Mar 1 – Apr 1, empty) is redrawn: the 15th's first period runs from
+    // Mar 1 to the end of the 15th's period open at the move, Apr 15.
+    expect(moved.currentPeriod).toEqual({ start: "2026-03-01T00:00:00.000Z", end: "2026-04-15T00:00:00.000Z" });
     const NOW = "2026-03-16T01:00:00Z";
-    const out = await ingest(t.tenantId, NOW, [ev("2026-02-20T00:00:00Z", 5, "feb-late")]);
+    const out = await ingest(t.tenantId, NOW, [
+      ev("2026-02-20T00:00:00Z", 5, "feb-late"),
+      // delayed, of before the move: in the open period, not in a Mar 1 – Mar 15 never open
+      ev("2026-03-10T00:00:00Z", 7, "mar-delayed"),
+    ]);
+    expect(out.results[1].late).toBeUndefined();
     // February's window closed on Mar 3: late, and added to the open period, as without the move.
     expect(out.results[0]).toMatchObject({ status: "accepted", late: true });
     const current = await getCurrentUsage({ tenantId: t.tenantId, customerRef: "c", now: new Date(NOW) });
-    expect(current.period).toEqual({ start: "2026-03-15T00:00:00.000Z", end: "2026-04-15T00:00:00.000Z" });
-    expect(current.metrics).toEqual([{ metric: "calls", aggregation: "sum", value: "5", unit: null }]);
+    expect(current.period).toEqual({ start: "2026-03-01T00:00:00.000Z", end: "2026-04-15T00:00:00.000Z" });
+    expect(current.metrics).toEqual([{ metric: "calls", aggregation: "sum", value: "12", unit: null }]);
     expect(await counters(t.tenantId)).toEqual({
       "2026-02-01T00:00:00.000Z/2026-03-01T00:00:00.000Z": "100",
-      "2026-03-15T00:00:00.000Z/2026-04-15T00:00:00.000Z": "5",
+      "2026-03-01T00:00:00.000Z/2026-04-15T00:00:00.000Z": "12",
     });
+    // and the 15th's natural periods follow
+    await ingest(t.tenantId, "2026-04-16T00:00:00Z", [ev("2026-04-15T00:00:00Z", 1, "apr")]);
+    expect(Object.keys(await counters(t.tenantId))).toContain("2026-04-15T00:00:00.000Z/2026-05-15T00:00:00.000Z");
     await expectCountersVerified(t.tenantId);
   });
 
@@ -199,5 +208,31 @@ describe("billing-anchor changes keep the periods already drawn", () => {
     expect(row.billingAnchorHistory).toBeNull();
     await ingest(t.tenantId, "2026-03-17T00:00:00Z", [ev("2026-02-25T00:00:00Z", 1, "backfill")]);
     expect(Object.keys(await counters(t.tenantId))).toEqual(["2026-02-20T00:00:00.000Z/2026-03-20T00:00:00.000Z"]);
+  });
+
+  it("a change made with a clock behind the last change's start only ever grows the history forwards", async () => {
+    const t = await createTestTenant();
+    await ingest(t.tenantId, "2026-01-20T00:00:00Z", [ev("2026-01-10T00:00:00Z", 1, "jan")]);
+    // Feb 2: the 15th from Feb 1 (first period Feb 1 – Feb 15)
+    await move(t.tenantId, "2026-01-15T00:00:00Z", "2026-02-02T00:00:00Z");
+    // a replica whose clock says Jan 31 moves it again: it replaces the 15th (its first period,
+    // still empty), never writes a change dated before Feb 1
+    const again = await move(t.tenantId, "2026-01-20T00:00:00Z", "2026-01-31T23:59:59Z");
+    expect(again.billingAnchor).toBe("2026-01-20T00:00:00.000Z");
+    const row = await db.customer.findFirstOrThrow({ where: { tenantId: t.tenantId, customerRef: "c" } });
+    expect(row.billingAnchorHistory).toEqual([
+      {
+        untilMs: Date.parse("2026-02-01T00:00:00Z"),
+        anchorMs: null,
+        nextFirstEndMs: Date.parse("2026-02-20T00:00:00Z"),
+      },
+    ]);
+    // the customer still works everywhere
+    await ingest(t.tenantId, "2026-02-03T00:00:00Z", [ev("2026-02-03T00:00:00Z", 2, "feb")]);
+    expect(await counters(t.tenantId)).toEqual({
+      "2026-01-01T00:00:00.000Z/2026-02-01T00:00:00.000Z": "1",
+      "2026-02-01T00:00:00.000Z/2026-02-20T00:00:00.000Z": "2",
+    });
+    await expectCountersVerified(t.tenantId);
   });
 });

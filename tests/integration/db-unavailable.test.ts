@@ -116,5 +116,22 @@ describe("a database that cannot answer", () => {
     expect(answer(new Error("boom"))).toEqual({ status: 500, code: "internal_error", retryAfter: undefined });
     expect(answer(Object.assign(new Error("dup"), { code: "23505" }))).toMatchObject({ status: 500 });
     expect(answer(Object.assign(new Error("syntax"), { code: "42601" }))).toMatchObject({ status: 500 });
+    // a protocol violation is a bug (e.g. a wrong number of bind parameters), not an outage
+    expect(answer(Object.assign(new Error("bind message supplies 1 parameters"), { code: "08P01" }))).toMatchObject({
+      status: 500,
+    });
+  });
+
+  it("recognises an outage behind Prisma's wrappers: a raw query's statement timeout (P2010) and a driver cause", () => {
+    expect(answer(Object.assign(new Error("Raw query failed"), { code: "P2010", meta: { code: "57014" } }))).toEqual(
+      UNAVAILABLE,
+    );
+    expect(
+      answer(Object.assign(new Error("Raw query failed"), { code: "P2010", meta: { code: "23505" } })),
+    ).toMatchObject({ status: 500 });
+    expect(
+      answer(new Error("driver failed", { cause: Object.assign(new Error("x"), { code: "ECONNRESET" }) })),
+    ).toEqual(UNAVAILABLE);
+    expect(answer(Object.assign(new Error("Can't reach database server"), { code: "P1001" }))).toEqual(UNAVAILABLE);
   });
 });
