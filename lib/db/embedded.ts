@@ -65,6 +65,14 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
   const dataDir = path.resolve(opts.dataDir);
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
   mkdirSync(dataDir, { recursive: true });
+  // Postgres' own last lines: when it exits before it is ready, the package rejects with
+  // nothing at all ("could not prepare the database: undefined"); these say why.
+  const output: string[] = [];
+  const remember = (m: string) => {
+    opts.log?.(m);
+    output.push(...m.split("\n").filter(Boolean));
+    if (output.length > 20) output.splice(0, output.length - 20);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: "postgres",
@@ -73,8 +81,8 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a "postgres" OS user.
     createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
-    onLog: (m: unknown) => opts.log?.(String(m)),
-    onError: (m: unknown) => opts.log?.(String(m)),
+    onLog: (m: unknown) => remember(String(m)),
+    onError: (m: unknown) => remember(String(m)),
     // SM_PG_FLAGS adds server flags, e.g. "-c shared_preload_libraries=pg_stat_statements"
     // to see where a benchmark's database time goes.
     postgresFlags: [
@@ -92,7 +100,23 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     ],
   });
   if (fresh) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (first) {
+    // Once more after a second: a server of the same data directory or port still shutting
+    // down (a previous run's) is the usual cause, and it is gone by then.
+    const reason = output.slice(-5).join(" | ") || String(first);
+    await new Promise((r) => setTimeout(r, 1_000));
+    output.length = 0;
+    try {
+      await server.start();
+    } catch (second) {
+      const again = output.slice(-5).join(" | ") || String(second);
+      throw new Error(
+        `PostgreSQL on port ${opts.port} (data ${dataDir}) exited before it was ready: ${again} (first try: ${reason})`,
+      );
+    }
+  }
   await ensureDatabaseExists(opts.port, database);
   return {
     url: embeddedUrl(opts.port, database),

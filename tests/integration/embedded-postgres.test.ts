@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,4 +33,24 @@ describe("embedded PostgreSQL", () => {
       await client.end();
     }
   }, 120_000);
+
+  it("says why when PostgreSQL exits before it is ready (here: its port is taken), after one more try", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+    const busyPort = (taken.address() as net.AddressInfo).port;
+    const busyDir = path.resolve(".data", `pg-test-embedded-busy-${busyPort}`);
+    try {
+      const started = Date.now();
+      const err = await startEmbeddedPostgres({ port: busyPort, dataDir: busyDir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(
+        new RegExp(`PostgreSQL on port ${busyPort} .* exited before it was ready: .*`),
+      );
+      expect((err as Error).message).toMatch(/could not bind|Address already in use/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // it tried again
+    } finally {
+      taken.close();
+      rmSync(busyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
