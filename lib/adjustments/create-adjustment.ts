@@ -2,11 +2,12 @@ import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
-import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
+import { getPgPool, type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
+import { type AdjustmentRow, toAdjustmentView } from "./list-adjustments";
 import type { AdjustmentView, TCreateAdjustment } from "./schemas";
 
 export interface CreateAdjustmentOptions {
@@ -15,7 +16,11 @@ export interface CreateAdjustmentOptions {
   /** Who did it, stored on the adjustment and the audit log (e.g. the API key id). */
   actor: { type: "api_key" | "user" | "cli" | "system"; id: string };
   now?: Date;
+  /** The client's Idempotency-Key: a retry with the same key and request gets the same adjustment. */
+  idempotencyKey?: string;
 }
+
+const IDEMPOTENCY_CONSTRAINT = "adjustments_tenant_id_idempotency_key_key";
 
 interface Target {
   meterId: string;
@@ -35,6 +40,68 @@ interface Target {
  * of another one, allowed once (a second revert answers 409).
  */
 export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<AdjustmentView> {
+  return (await createAdjustmentOnce(opts)).adjustment;
+}
+
+/**
+ * createAdjustment with the client's Idempotency-Key honoured: the first request with a key
+ * makes the adjustment; a retry with the same key and the same request answers that adjustment
+ * again (`replayed`), changing nothing; the same key with another request is a 409. Without a
+ * key every request makes an adjustment.
+ */
+export async function createAdjustmentOnce(
+  opts: CreateAdjustmentOptions,
+): Promise<{ adjustment: AdjustmentView; replayed: boolean }> {
+  const key = opts.idempotencyKey;
+  const fingerprint = requestFingerprint(opts.input);
+  if (key !== undefined) {
+    const earlier = await replay(opts.tenantId, key, fingerprint);
+    if (earlier) return { adjustment: earlier, replayed: true };
+  }
+  try {
+    return { adjustment: await insertAdjustment(opts, fingerprint), replayed: false };
+  } catch (err) {
+    // A concurrent request with the same key committed first.
+    if (key !== undefined && (err as { constraint?: string }).constraint === IDEMPOTENCY_CONSTRAINT) {
+      const earlier = await replay(opts.tenantId, key, fingerprint);
+      if (earlier) return { adjustment: earlier, replayed: true };
+    }
+    throw err;
+  }
+}
+
+/** What the request asks for, normalised (delta is already canonical, a period start to ms). */
+function requestFingerprint(input: TCreateAdjustment): string {
+  return JSON.stringify([
+    input.metric ?? null,
+    input.customerRef ?? null,
+    input.delta ?? null,
+    input.reason,
+    input.periodStart ? Date.parse(input.periodStart) : null,
+    input.revertsId ?? null,
+  ]);
+}
+
+/** The adjustment made earlier under this key, if any; a 409 when it was made for another request. */
+async function replay(tenantId: string, key: string, fingerprint: string): Promise<AdjustmentView | null> {
+  const { rows } = await getPgPool().query<AdjustmentRow & { request_fingerprint: string | null }>(
+    `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason, a.actor,
+       a.event_id::text AS event_id, a.reverts_id, a.created_at, a.request_fingerprint
+     FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id
+     WHERE a.tenant_id = $1 AND a.idempotency_key = $2`,
+    [tenantId, key],
+  );
+  if (rows.length === 0) return null;
+  if (rows[0].request_fingerprint !== fingerprint) {
+    throw new ApiError({
+      code: "conflict",
+      message: `Idempotency-Key "${key}" was already used for a different adjustment (${rows[0].id}); use a new key for a new adjustment.`,
+    });
+  }
+  return toAdjustmentView(rows[0]);
+}
+
+async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: string): Promise<AdjustmentView> {
   const { tenantId, input } = opts;
   const now = opts.now ?? new Date();
   const actorLabel = `${opts.actor.type}:${opts.actor.id}`;
@@ -46,8 +113,9 @@ export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<A
           : await directTarget(client, tenantId, input, now);
         const id = newId("adj");
         const inserted = await client.query<{ created_at: Date }>(
-          `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING created_at`,
+          `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id,
+           idempotency_key, request_fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING created_at`,
           [
             tenantId,
             id,
@@ -58,6 +126,8 @@ export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<A
             input.reason,
             actorLabel,
             input.revertsId ?? null,
+            opts.idempotencyKey ?? null,
+            opts.idempotencyKey === undefined ? null : fingerprint,
           ],
         );
         await applyCounterDeltas(client, tenantId, [
@@ -124,7 +194,8 @@ export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<A
       { begin: usageWriteBeginSql(tenantId) },
     );
   } catch (err) {
-    if ((err as { code?: string }).code === "23505" && input.revertsId) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === "23505" && input.revertsId && e.constraint !== IDEMPOTENCY_CONSTRAINT) {
       throw new ApiError({ code: "conflict", message: `Adjustment ${input.revertsId} has already been reverted.` });
     }
     throw err;

@@ -8,7 +8,7 @@ import type { AdjustmentView } from "./schemas";
 
 const ZPosition = z.object({ c: ZRfc3339, id: z.string().min(1).max(64) });
 
-interface Row {
+export interface AdjustmentRow {
   id: string;
   metric: string;
   customer_ref: string;
@@ -21,7 +21,7 @@ interface Row {
   created_at: Date;
 }
 
-export function toAdjustmentView(r: Row): AdjustmentView {
+export function toAdjustmentView(r: AdjustmentRow): AdjustmentView {
   return {
     id: r.id,
     metric: r.metric,
@@ -45,7 +45,7 @@ export async function listAdjustments(opts: {
   cursor?: string;
 }): Promise<{ data: AdjustmentView[]; nextCursor: string | null }> {
   const pos = opts.cursor ? decodeCursor(opts.cursor, ZPosition) : null;
-  const rows = await getPgPool().query<Row>(
+  const rows = await getPgPool().query<AdjustmentRow>(
     `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason, a.actor,
        a.event_id::text AS event_id, a.reverts_id, a.created_at
      FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id

@@ -25,7 +25,7 @@ export const adjustmentOperations: ApiOperation[] = [
     tag: "Adjustments",
     summary: "Adjust a counter",
     description:
-      "Adds `delta` to the customer's counter for the period (default: the open period) at once, audit-logged. `revertsId` reverts an earlier adjustment with the opposite delta (once).",
+      "Adds `delta` to the customer's counter for the period (default: the open period) at once, audit-logged. `revertsId` reverts an earlier adjustment with the opposite delta (once). An optional `Idempotency-Key` header (1–255 visible ASCII characters) makes retries safe: the same key and request answer the adjustment already made (201, `Idempotent-Replayed: true`), the same key with another request is a 409, a malformed key a 422.",
     scope: "admin",
     body: ZCreateAdjustment,
     responses: { 201: { description: "The adjustment.", schema: ZAdjustment } },

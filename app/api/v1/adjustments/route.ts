@@ -1,6 +1,7 @@
-import { createAdjustment } from "@/lib/adjustments/create-adjustment";
+import { createAdjustmentOnce } from "@/lib/adjustments/create-adjustment";
 import { listAdjustments } from "@/lib/adjustments/list-adjustments";
 import { ZCreateAdjustment, ZListAdjustmentsQuery } from "@/lib/adjustments/schemas";
+import { idempotencyKeyOf } from "@/lib/api/idempotency-key";
 import { otherMethods } from "@/lib/api/other-methods";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
@@ -9,10 +10,17 @@ export const dynamic = "force-dynamic";
 
 export const POST = withApiKey(
   async ({ req, tenantId, apiKey }) => {
+    const idempotencyKey = idempotencyKeyOf(req);
     const input = await parseBody(req, ZCreateAdjustment);
     assertOwnTenant(tenantId, input.tenantId);
-    const created = await createAdjustment({ tenantId, input, actor: { type: "api_key", id: apiKey.keyId } });
-    return Response.json(created, { status: 201 });
+    const { adjustment, replayed } = await createAdjustmentOnce({
+      tenantId,
+      input,
+      actor: { type: "api_key", id: apiKey.keyId },
+      idempotencyKey,
+    });
+    // A retry gets the first answer again, marked as such (as Stripe does).
+    return Response.json(adjustment, { status: 201, headers: replayed ? { "idempotent-replayed": "true" } : {} });
   },
   { scope: "admin" },
 );
