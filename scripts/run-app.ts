@@ -7,12 +7,16 @@ import path from "node:path";
 import { bootstrapDatabase } from "../lib/db/bootstrap";
 import { getDb } from "../lib/db/client";
 import { seedDemo } from "../lib/demo/seed-demo";
+import { millisFromEnv } from "../lib/env-millis";
 import { serverNodeOptions } from "../lib/server/node-args";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
-// Checked before the database starts, so a bad SM_SEMI_SPACE_MB or SM_V8_POOL_SIZE fails at once.
+// Checked before the database starts, so a bad SM_SEMI_SPACE_MB, SM_V8_POOL_SIZE or
+// SM_SHUTDOWN_GRACE_MS fails at once.
 const serverEnv = mode === "start" ? { NODE_OPTIONS: serverNodeOptions() } : {};
+// After SIGTERM/SIGINT, how long the server may finish before it is killed (see shutdown below).
+const graceMs = millisFromEnv(process.env, "SM_SHUTDOWN_GRACE_MS", 10_000);
 
 /** " at host:port/db" of DATABASE_URL, without its credentials. */
 function describeTarget(): string {
@@ -100,12 +104,6 @@ if (demo) {
 // until their clients stop sending: one ran 35 s after SIGTERM (ops audit 10), longer than a
 // typical 30 s grace period. After SM_SHUTDOWN_GRACE_MS it is killed: a request cut off is
 // never acknowledged, and its client's retry is counted once.
-const graceRaw = process.env.SM_SHUTDOWN_GRACE_MS?.trim() || "10000";
-if (!/^\d+$/.test(graceRaw)) {
-  console.error(`SM_SHUTDOWN_GRACE_MS must be a whole number of milliseconds (got "${graceRaw}")`);
-  process.exit(1);
-}
-const graceMs = Number(graceRaw);
 let stopping = false;
 let killed = false;
 async function shutdown(signal: NodeJS.Signals) {

@@ -7,7 +7,7 @@ import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
-import { type AdjustmentRow, toAdjustmentView } from "./list-adjustments";
+import { type AdjustmentRow, adjustmentRowSql, toAdjustmentView } from "./list-adjustments";
 import type { AdjustmentView, TCreateAdjustment } from "./schemas";
 
 export interface CreateAdjustmentOptions {
@@ -85,9 +85,7 @@ function requestFingerprint(input: TCreateAdjustment): string {
 /** The adjustment made earlier under this key, if any; a 409 when it was made for another request. */
 async function replay(tenantId: string, key: string, fingerprint: string): Promise<AdjustmentView | null> {
   const { rows } = await getPgPool().query<AdjustmentRow & { request_fingerprint: string | null }>(
-    `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason, a.actor,
-       a.event_id::text AS event_id, a.reverts_id, a.created_at, a.request_fingerprint
-     FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id
+    `${adjustmentRowSql("a.request_fingerprint")}
      WHERE a.tenant_id = $1 AND a.idempotency_key = $2`,
     [tenantId, key],
   );

@@ -14,7 +14,7 @@
 //
 // The history is stored with the customer (`customers.billing_anchor_history`, oldest first)
 // and is null for a customer whose anchor never changed after it had usage, the common case.
-import { type PeriodMs, periodForMs } from "./period";
+import { type BillingPeriod, type PeriodMs, periodForMs } from "./period";
 
 export interface AnchorRegime {
   /** The regime's anchor (epoch ms; null: UTC calendar months). */
@@ -50,6 +50,12 @@ export function periodInSchedule(tsMs: number, s: BillingSchedule): PeriodMs {
     return { startMs: fromMs as number, endMs: untilMs !== null && untilMs < firstEnd ? untilMs : firstEnd };
   }
   return clip(periodForMs(tsMs, anchorMs), fromMs, untilMs);
+}
+
+/** periodInSchedule as Dates. */
+export function billingPeriodAt(at: Date, s: BillingSchedule): BillingPeriod {
+  const p = periodInSchedule(at.getTime(), s);
+  return { start: new Date(p.startMs), end: new Date(p.endMs) };
 }
 
 function clip(p: PeriodMs, from: number | null, until: number | null): PeriodMs {

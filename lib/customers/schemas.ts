@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZRfc3339, ZTenantIdField } from "@/lib/api/schemas";
 import type { BillingPeriod } from "@/lib/billing/period";
-import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
+import { billingPeriodAt, scheduleOf } from "@/lib/billing/schedule";
 
 export const ZCustomerRef = z
   .string()
@@ -63,8 +63,7 @@ export function currentPeriodOf(
   row: Pick<CustomerRow, "billingAnchor" | "billingAnchorHistory">,
   now: Date,
 ): BillingPeriod {
-  const p = periodInSchedule(now.getTime(), scheduleOf(row.billingAnchor, row.billingAnchorHistory));
-  return { start: new Date(p.startMs), end: new Date(p.endMs) };
+  return billingPeriodAt(now, scheduleOf(row.billingAnchor, row.billingAnchorHistory));
 }
 
 export function toCustomerDto(row: CustomerRow, now = new Date()): CustomerDto {

@@ -1,15 +1,9 @@
 // Time limits shared by both of a process's Postgres pools (the hot paths' `pg` pool and
 // Prisma's): without them a frozen or unreachable database made every request hang (one ingest
 // waited 150 s, and SIGTERM could not finish either; ops audit 10).
-type Env = Record<string, string | undefined>;
+import { millisFromEnv } from "@/lib/env-millis";
 
-function millis(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw))
-    throw new Error(`${name} must be a whole number of milliseconds, or 0 for no limit (got "${raw}")`);
-  return Number(raw);
-}
+type Env = Record<string, string | undefined>;
 
 export interface PoolTimeouts {
   /** Waiting for a connection: opening one, or a free one from a full pool (pg: 0 = forever). */
@@ -27,8 +21,8 @@ export interface PoolTimeouts {
  * limit, which the CLI uses: `counters verify` over millions of events runs longer).
  */
 export function poolTimeouts(env: Env = process.env): PoolTimeouts {
-  const connect = millis(env, "DB_CONNECT_TIMEOUT_MS", 10_000);
-  const query = millis(env, "DB_QUERY_TIMEOUT_MS", 30_000);
+  const connect = millisFromEnv(env, "DB_CONNECT_TIMEOUT_MS", 10_000);
+  const query = millisFromEnv(env, "DB_QUERY_TIMEOUT_MS", 30_000);
   return {
     connectionTimeoutMillis: connect,
     ...(query > 0 ? { query_timeout: query, statement_timeout: query } : {}),

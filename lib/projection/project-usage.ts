@@ -1,7 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
-import { type BillingPeriod, OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
-import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
+import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
+import { billingPeriodAt, scheduleOf } from "@/lib/billing/schedule";
 import { getPgPool } from "@/lib/db/pg-pool";
 import {
   calculatePrice,
@@ -9,18 +9,13 @@ import {
   type PriceCalculation,
   PricingError,
 } from "@/lib/pricing/calculate-price";
-import { type Fixed, formatFixed, isNegative, parseFixed, ZERO } from "@/lib/pricing/fixed";
+import { type Fixed, formatFixed, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
 import { type Forecast, forecastClock, forecastQuantity, trailingDaysStart, utcDayStart } from "./forecast-quantity";
 import { type AdjustmentRow, type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
 
-export type UnpricedReason =
-  | "no_price"
-  | "price_inactive"
-  | "currency_mismatch"
-  | "negative_quantity"
-  | "amount_overflow";
+export type UnpricedReason = "no_price" | "price_inactive" | "currency_mismatch" | "amount_overflow";
 
 export interface ProjectionLineItem {
   metric: string;
@@ -199,11 +194,10 @@ export async function projectUsage(opts: {
   if (!snap.customer) {
     throw new ApiError({ code: "not_found", message: `Customer ${opts.customerRef} not found.` });
   }
-  const open = periodInSchedule(
-    now.getTime(),
+  const period = billingPeriodAt(
+    now,
     scheduleOf(snap.customer.anchor === null ? null : new Date(snap.customer.anchor), snap.customer.history),
   );
-  const period: BillingPeriod = { start: new Date(open.startMs), end: new Date(open.endMs) };
   const inPeriod = (ts: string) => new Date(ts).getTime() === period.start.getTime();
 
   const valueByMeter = new Map(snap.counters.filter((c) => inPeriod(c.period_start)).map((c) => [c.meter_id, c.value]));
@@ -274,9 +268,6 @@ export async function projectUsage(opts: {
         "currency_mismatch",
         `The price of "${row.metric}" is in ${price.currency}, the customer's other prices in ${currency}; Stripe bills one currency per subscription.`,
       );
-    }
-    if (isNegative(value)) {
-      return unpriced("negative_quantity", `The usage of "${row.metric}" is negative after adjustments.`);
     }
     const definition = rowToDefinition({
       currency: price.currency,

@@ -45,9 +45,7 @@ const ZProjectionLineItem = z.object({
     description:
       "Minor units for the forecast quantity; null when the line cannot be priced, or when this amount exceeds 2^53 − 1 (`reasonCode` `amount_overflow`; `amount` is kept).",
   }),
-  reasonCode: z
-    .enum(["no_price", "price_inactive", "currency_mismatch", "negative_quantity", "amount_overflow"])
-    .optional(),
+  reasonCode: z.enum(["no_price", "price_inactive", "currency_mismatch", "amount_overflow"]).optional(),
   reason: z.string().optional().meta({ description: "Why amount or projectedAmount is null (never a silent 0)." }),
   pricing: z
     .object({
