@@ -81,7 +81,7 @@ function toSchemas(registry: z.core.$ZodRegistry<{ id: string }>, io: "input" | 
 
 function parameters(op: ApiOperation): JsonSchema[] {
   const params: JsonSchema[] = [];
-  const add = (obj: z.ZodObject | undefined, where: "path" | "query") => {
+  const add = (obj: z.ZodObject | undefined, where: "path" | "query" | "header") => {
     if (!obj) return;
     const js = z.toJSONSchema(obj, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as {
       properties?: Record<string, JsonSchema>;
@@ -100,6 +100,7 @@ function parameters(op: ApiOperation): JsonSchema[] {
   };
   add(op.pathParams, "path");
   add(op.query, "query");
+  add(op.requestHeaders, "header");
   return params;
 }
 

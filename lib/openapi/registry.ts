@@ -43,6 +43,8 @@ export interface ApiOperation {
   scope: ApiKeyScope | null;
   pathParams?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the operation reads (besides authentication). */
+  requestHeaders?: z.ZodObject;
   /** JSON request body schema (converted as input). */
   body?: z.ZodType;
   /** Name for the body schema in components (default `<OperationId>Request`). */
