@@ -68,6 +68,12 @@ interface Refusal {
   code: RefusalCode;
 }
 
+// A URL cannot name these as a path segment: clients resolve /customers/. to /customers/ (the
+// list) and /customers/.. to /api/v1, percent-encoded or not (WHATWG URL). Such a customer
+// could never be read or given a billing anchor through /api/v1/customers/{customerRef}.
+const UNADDRESSABLE_REF =
+  '.customerRef: must not be "." or "..", which no URL can carry as /api/v1/customers/{customerRef}';
+
 const refuse = (refusal: string, code: RefusalCode = "validation_failed"): Refusal => ({ refusal, code });
 
 function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number): ValidEvent | Refusal {
@@ -80,6 +86,7 @@ function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number
     return refuse(`.metric: must match ${METRIC_PATTERN.source}`);
   if (!stringField(customerRef, 1, 255))
     return refuse(".customerRef: must be a string of 1–255 characters of valid Unicode without U+0000");
+  if (customerRef === "." || customerRef === "..") return refuse(UNADDRESSABLE_REF);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return refuse(`.quantity: ${q.message}`);
   if (typeof ts !== "string") return refuse(".ts: must be an RFC 3339 timestamp with offset");

@@ -94,6 +94,8 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ["an empty customerRef", { customerRef: "" }, "validation_failed", "events[1].customerRef"],
     ["a 256-character customerRef", { customerRef: "c".repeat(256) }, "validation_failed", "events[1].customerRef"],
     ["a numeric customerRef", { customerRef: 42 }, "validation_failed", "events[1].customerRef"],
+    ['the customerRef "."', { customerRef: "." }, "validation_failed", 'events[1].customerRef: must not be "." or ".."'],
+    ['the customerRef ".."', { customerRef: ".." }, "validation_failed", 'events[1].customerRef: must not be "." or ".."'],
     ["a negative quantity", { quantity: -1 }, "validation_failed", "events[1].quantity: must be ≥ 0"],
     [
       "a negative decimal-string quantity",
@@ -193,6 +195,17 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
       expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("2");
     });
   }
+
+  it("accepts customerRefs that only contain dots among other characters (they are addressable)", async () => {
+    const t = await createTestTenant();
+    const refs = ["...", ".a", "a.", "./x", "%2e"];
+    const res = await postIngest(t.apiKey, { events: refs.map((customerRef) => good({ customerRef })) });
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(refs.map(() => "accepted"));
+    const rows = await getPgPool().query("SELECT customer_ref FROM customers WHERE tenant_id = $1 ORDER BY customer_ref", [
+      t.tenantId,
+    ]);
+    expect(rows.rows.map((r) => r.customer_ref)).toEqual([...refs].sort());
+  });
 
   it("accepts characters outside the BMP (surrogate pairs) in every text field and stores them exactly", async () => {
     const t = await createTestTenant();

@@ -27,7 +27,10 @@ const ZEventTime = z
 
 export const ZIngestEvent = z.strictObject({
   metric: ZMetric,
-  customerRef: ZCustomerRef,
+  customerRef: ZCustomerRef.meta({
+    examples: ["cus_ABC123"],
+    description: 'Any 1–255 characters but "." and "..", which no URL can carry as /api/v1/customers/{customerRef}.',
+  }),
   quantity: ZQuantity,
   ts: ZEventTime,
   idempotencyKey: z.string().min(1).max(255).optional().meta({
