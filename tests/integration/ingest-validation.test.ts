@@ -94,8 +94,18 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ["an empty customerRef", { customerRef: "" }, "validation_failed", "events[1].customerRef"],
     ["a 256-character customerRef", { customerRef: "c".repeat(256) }, "validation_failed", "events[1].customerRef"],
     ["a numeric customerRef", { customerRef: 42 }, "validation_failed", "events[1].customerRef"],
-    ['the customerRef "."', { customerRef: "." }, "validation_failed", 'events[1].customerRef: must not be "." or ".."'],
-    ['the customerRef ".."', { customerRef: ".." }, "validation_failed", 'events[1].customerRef: must not be "." or ".."'],
+    [
+      'the customerRef "."',
+      { customerRef: "." },
+      "validation_failed",
+      'events[1].customerRef: must not be "." or ".."',
+    ],
+    [
+      'the customerRef ".."',
+      { customerRef: ".." },
+      "validation_failed",
+      'events[1].customerRef: must not be "." or ".."',
+    ],
     ["a negative quantity", { quantity: -1 }, "validation_failed", "events[1].quantity: must be ≥ 0"],
     [
       "a negative decimal-string quantity",
@@ -201,9 +211,10 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     const refs = ["...", ".a", "a.", "./x", "%2e"];
     const res = await postIngest(t.apiKey, { events: refs.map((customerRef) => good({ customerRef })) });
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(refs.map(() => "accepted"));
-    const rows = await getPgPool().query("SELECT customer_ref FROM customers WHERE tenant_id = $1 ORDER BY customer_ref", [
-      t.tenantId,
-    ]);
+    const rows = await getPgPool().query(
+      "SELECT customer_ref FROM customers WHERE tenant_id = $1 ORDER BY customer_ref",
+      [t.tenantId],
+    );
     expect(rows.rows.map((r) => r.customer_ref)).toEqual([...refs].sort());
   });
 
