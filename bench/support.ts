@@ -157,6 +157,11 @@ export interface LoadResult {
   max: number;
   /** The 20 slowest requests of a paced run: [seconds after the start it was due, latency ms], by time. */
   slowest?: Array<[number, number]>;
+  /**
+   * A paced run longer than one window: the p99 of each consecutive WINDOW_SECONDS of it, by due
+   * time. It tells one stall (a single window over) from a steady tail (every window over).
+   */
+  windowP99?: number[];
   /** The load generator's own stalls during a paced run, which count against every latency above. */
   client?: ClientStalls;
 }
@@ -258,6 +263,20 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** The window of the targets' own runs (BENCH_SECONDS' default). */
+const WINDOW_SECONDS = 15;
+
+/** p99 of each whole WINDOW_SECONDS of a paced run's latencies (indexed by due time); undefined for one window. */
+function windowP99s(latencies: Float64Array, rate: number): number[] | undefined {
+  const size = Math.round(rate * WINDOW_SECONDS);
+  if (latencies.length < 2 * size) return undefined;
+  const out: number[] = [];
+  for (let from = 0; from + size <= latencies.length; from += size) {
+    out.push(round2(percentile(latencies.slice(from, from + size).sort(), 99)));
+  }
+  return out;
+}
+
 /**
  * Open loop at a fixed rate: request i is due at start + i/rate whatever happened to the
  * others, and its latency counts from that due time, so a slow server cannot slow the
@@ -345,6 +364,7 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
     p99: round2(percentile(sorted, 99)),
     max: round2(sorted[sorted.length - 1] ?? 0),
     slowest,
+    windowP99: windowP99s(latencies, rate),
     client,
   };
 }
@@ -411,7 +431,7 @@ export interface CpuPerRequest {
  * " — CPU ms/request: server …, Postgres …, load generator …" for a summary line, then the load
  * generator's own stalls for a paced run ("" without figures).
  */
-export function formatCpu(r: CpuPerRequest & { client?: ClientStalls }): string {
+export function formatCpu(r: CpuPerRequest & { client?: ClientStalls; windowP99?: number[] }): string {
   const c = r.cpuMsPerRequest;
   const cpu = c
     ? ` — CPU ms/request: server ${c.server}, Postgres ${c.postgres}, load generator ${c.loadGenerator}`
@@ -420,7 +440,8 @@ export function formatCpu(r: CpuPerRequest & { client?: ClientStalls }): string 
   const stalls = s
     ? ` — load generator's event-loop delay p99 ${s.loopDelayP99} ms, max ${s.loopDelayMax} ms; its GC ${s.gcCount} pauses, max ${s.gcMax} ms`
     : "";
-  return cpu + stalls;
+  const windows = r.windowP99 ? ` — p99 per ${WINDOW_SECONDS} s: ${r.windowP99.join(" · ")} ms` : "";
+  return windows + cpu + stalls;
 }
 
 /**
