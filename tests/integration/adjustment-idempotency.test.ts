@@ -75,6 +75,21 @@ describe("adjustments with an Idempotency-Key", () => {
     expect(await counterValue(t.tenantId, "api_calls", "c")).toBe("70");
   });
 
+  it("a request that fails leaves its key unused: the corrected retry with the same key is made", async () => {
+    const t = await tenantWithUsage();
+    const tooMuch = await post(t, { ...credit, delta: "-1000" }, "fix-me");
+    expect(tooMuch.status).toBe(422); // would make the counter negative: rolled back
+    const noMeter = await post(t, { ...credit, metric: "nope" }, "fix-me");
+    expect(noMeter.status).toBe(404);
+    expect(await db.idempotencyKey.count({ where: { tenantId: t.tenantId } })).toBe(0);
+    const fixed = await post(t, credit, "fix-me");
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers.get("idempotent-replayed")).toBeNull();
+    expect(await counterValue(t.tenantId, "api_calls", "c")).toBe("90");
+    // from now on the key is the corrected request's
+    expect((await post(t, { ...credit, delta: "-1000" }, "fix-me")).status).toBe(409);
+  });
+
   it("a revert retried with its key reverts once", async () => {
     const t = await tenantWithUsage();
     const made = await post(t, credit);
