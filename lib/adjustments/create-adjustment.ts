@@ -1,13 +1,13 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { createOnce, pgSql, type Remember } from "@/lib/api/idempotency";
 import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { usageWriteBeginSql } from "@/lib/billing/usage-config-lock";
-import { getPgPool, type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
+import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
-import { type AdjustmentRow, adjustmentRowSql, toAdjustmentView } from "./list-adjustments";
 import type { AdjustmentView, TCreateAdjustment } from "./schemas";
 
 export interface CreateAdjustmentOptions {
@@ -20,7 +20,7 @@ export interface CreateAdjustmentOptions {
   idempotencyKey?: string;
 }
 
-const IDEMPOTENCY_CONSTRAINT = "adjustments_tenant_id_idempotency_key_key";
+const REVERTED_ONCE_CONSTRAINT = "adjustments_tenant_id_reverts_id_key";
 
 interface Target {
   meterId: string;
@@ -44,62 +44,46 @@ export async function createAdjustment(opts: CreateAdjustmentOptions): Promise<A
 }
 
 /**
- * createAdjustment with the client's Idempotency-Key honoured: the first request with a key
- * makes the adjustment; a retry with the same key and the same request answers that adjustment
- * again (`replayed`), changing nothing; the same key with another request is a 409. Without a
- * key every request makes an adjustment.
+ * createAdjustment with the client's Idempotency-Key honoured (lib/api/idempotency.ts): the
+ * first request with a key makes the adjustment; a retry with the same key and the same request
+ * answers that adjustment again (`replayed`), changing nothing; the same key with another
+ * request is a 409. Without a key every request makes an adjustment.
  */
 export async function createAdjustmentOnce(
   opts: CreateAdjustmentOptions,
 ): Promise<{ adjustment: AdjustmentView; replayed: boolean }> {
-  const key = opts.idempotencyKey;
-  const fingerprint = requestFingerprint(opts.input);
-  if (key !== undefined) {
-    const earlier = await replay(opts.tenantId, key, fingerprint);
-    if (earlier) return { adjustment: earlier, replayed: true };
-  }
-  try {
-    return { adjustment: await insertAdjustment(opts, fingerprint), replayed: false };
-  } catch (err) {
-    // A concurrent request with the same key committed first.
-    if (key !== undefined && (err as { constraint?: string }).constraint === IDEMPOTENCY_CONSTRAINT) {
-      const earlier = await replay(opts.tenantId, key, fingerprint);
-      if (earlier) return { adjustment: earlier, replayed: true };
-    }
-    throw err;
-  }
+  const { result, replayed } = await createOnce<AdjustmentView>(
+    {
+      tenantId: opts.tenantId,
+      key: opts.idempotencyKey,
+      endpoint: "POST /api/v1/adjustments",
+      noun: "adjustment",
+      request: adjustmentRequest(opts.input),
+    },
+    (remember) => insertAdjustment(opts, remember),
+  );
+  return { adjustment: result, replayed };
 }
 
-/** What the request asks for, normalised (delta is already canonical, a period start to ms). */
-function requestFingerprint(input: TCreateAdjustment): string {
-  return JSON.stringify([
+/**
+ * What the request asks for, normalised (delta is already canonical, a period start to ms).
+ * The keys stored before idempotency_keys (migration 20261203100000) hold this very form.
+ */
+function adjustmentRequest(input: TCreateAdjustment): unknown[] {
+  return [
     input.metric ?? null,
     input.customerRef ?? null,
     input.delta ?? null,
     input.reason,
     input.periodStart ? Date.parse(input.periodStart) : null,
     input.revertsId ?? null,
-  ]);
+  ];
 }
 
-/** The adjustment made earlier under this key, if any; a 409 when it was made for another request. */
-async function replay(tenantId: string, key: string, fingerprint: string): Promise<AdjustmentView | null> {
-  const { rows } = await getPgPool().query<AdjustmentRow & { request_fingerprint: string | null }>(
-    `${adjustmentRowSql("a.request_fingerprint")}
-     WHERE a.tenant_id = $1 AND a.idempotency_key = $2`,
-    [tenantId, key],
-  );
-  if (rows.length === 0) return null;
-  if (rows[0].request_fingerprint !== fingerprint) {
-    throw new ApiError({
-      code: "conflict",
-      message: `Idempotency-Key "${key}" was already used for a different adjustment (${rows[0].id}); use a new key for a new adjustment.`,
-    });
-  }
-  return toAdjustmentView(rows[0]);
-}
-
-async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: string): Promise<AdjustmentView> {
+async function insertAdjustment(
+  opts: CreateAdjustmentOptions,
+  remember: Remember<AdjustmentView>,
+): Promise<AdjustmentView> {
   const { tenantId, input } = opts;
   const now = opts.now ?? new Date();
   const actorLabel = `${opts.actor.type}:${opts.actor.id}`;
@@ -111,9 +95,8 @@ async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: stri
           : await directTarget(client, tenantId, input, now);
         const id = newId("adj");
         const inserted = await client.query<{ created_at: Date }>(
-          `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id,
-           idempotency_key, request_fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING created_at`,
+          `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, reverts_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING created_at`,
           [
             tenantId,
             id,
@@ -124,8 +107,6 @@ async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: stri
             input.reason,
             actorLabel,
             input.revertsId ?? null,
-            opts.idempotencyKey ?? null,
-            opts.idempotencyKey === undefined ? null : fingerprint,
           ],
         );
         await applyCounterDeltas(client, tenantId, [
@@ -174,7 +155,7 @@ async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: stri
             }),
           ],
         );
-        return {
+        const adjustment: AdjustmentView = {
           id,
           metric: target.metric,
           customerRef: target.customerRef,
@@ -186,6 +167,8 @@ async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: stri
           revertsId: input.revertsId ?? null,
           createdAt: inserted.rows[0].created_at.toISOString(),
         };
+        await remember(pgSql(client), adjustment);
+        return adjustment;
       },
       // The shared usage-config lock (lib/billing/usage-config-lock.ts): the meter's aggregation
       // and the customer's anchor this adjustment is filed under cannot change before it commits.
@@ -193,7 +176,7 @@ async function insertAdjustment(opts: CreateAdjustmentOptions, fingerprint: stri
     );
   } catch (err) {
     const e = err as { code?: string; constraint?: string };
-    if (e.code === "23505" && input.revertsId && e.constraint !== IDEMPOTENCY_CONSTRAINT) {
+    if (e.code === "23505" && e.constraint === REVERTED_ONCE_CONSTRAINT) {
       throw new ApiError({ code: "conflict", message: `Adjustment ${input.revertsId} has already been reverted.` });
     }
     throw err;

@@ -21,10 +21,10 @@ export interface AdjustmentRow {
   created_at: Date;
 }
 
-/** SELECT of an AdjustmentRow (plus `extra` columns), from `adjustments a` joined to its meter `m`. */
-export function adjustmentRowSql(extra = ""): string {
+/** SELECT of an AdjustmentRow, from `adjustments a` joined to its meter `m`. */
+function adjustmentRowSql(): string {
   return `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason,
-       a.actor, a.event_id::text AS event_id, a.reverts_id, a.created_at${extra ? `, ${extra}` : ""}
+       a.actor, a.event_id::text AS event_id, a.reverts_id, a.created_at
      FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id`;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { createOnce, prismaSql, type Remember } from "@/lib/api/idempotency";
 import { type AuditEntry, recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -7,12 +8,7 @@ import { newId } from "@/lib/ids";
 import type { PriceDefinition } from "./price-schema";
 import { definitionToColumns, type PriceDto, toPriceDto } from "./schemas";
 
-/**
- * Creates the price of a metric. A metric has one price (unique (tenant, metric)): a second
- * one is a 409 — change the existing price with PATCH. `source: "stripe"` is for prices
- * imported from the tenant's Stripe account; they have the same shape as local ones.
- */
-export async function createPrice(opts: {
+export interface CreatePriceOptions {
   tenantId: string;
   metric: string;
   definition: PriceDefinition;
@@ -20,10 +16,50 @@ export async function createPrice(opts: {
   source?: "local" | "stripe";
   stripePriceId?: string | null;
   actor: AuditEntry["actor"];
-}): Promise<PriceDto> {
+  /** The client's Idempotency-Key: a retry with the same key and request gets the same price. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Creates the price of a metric. A metric has one price (unique (tenant, metric)): a second
+ * one is a 409 — change the existing price with PATCH. `source: "stripe"` is for prices
+ * imported from the tenant's Stripe account; they have the same shape as local ones.
+ */
+export async function createPrice(opts: CreatePriceOptions): Promise<PriceDto> {
+  return (await createPriceOnce(opts)).result;
+}
+
+/**
+ * createPrice with the client's Idempotency-Key honoured (lib/api/idempotency.ts): a retry
+ * after a lost 201 answers the price as first created (`replayed`), even if it was changed
+ * (e.g. deactivated) since, instead of the 409 of a metric that has a price; the same key with
+ * another request is a 409.
+ */
+export async function createPriceOnce(opts: CreatePriceOptions): Promise<{ result: PriceDto; replayed: boolean }> {
+  return createOnce<PriceDto>(
+    {
+      tenantId: opts.tenantId,
+      key: opts.idempotencyKey,
+      endpoint: "POST /api/v1/prices",
+      noun: "price",
+      // The definition is already normalized (normalizePriceFields): unit_amount 100 and
+      // unit_amount_decimal "100.00" are the same price.
+      request: {
+        metric: opts.metric,
+        definition: opts.definition,
+        active: opts.active ?? true,
+        source: opts.source ?? "local",
+        stripePriceId: opts.stripePriceId ?? null,
+      },
+    },
+    (remember) => insertPrice(opts, remember),
+  );
+}
+
+async function insertPrice(opts: CreatePriceOptions, remember: Remember<PriceDto>): Promise<PriceDto> {
   const id = newId("prc");
   try {
-    const row = await db.$transaction(async (tx) => {
+    return await db.$transaction(async (tx) => {
       const created = await tx.price.create({
         data: {
           tenantId: opts.tenantId,
@@ -35,16 +71,17 @@ export async function createPrice(opts: {
           stripePriceId: opts.stripePriceId ?? null,
         },
       });
+      const dto = toPriceDto(created);
       await recordAudit(tx, {
         tenantId: opts.tenantId,
         actor: opts.actor,
         action: "price.created",
         target: { type: "price", id },
-        data: toPriceDto(created),
+        data: dto,
       });
-      return created;
+      await remember(prismaSql(tx), dto);
+      return dto;
     });
-    return toPriceDto(row);
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       throw new ApiError({

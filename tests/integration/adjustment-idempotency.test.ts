@@ -2,6 +2,7 @@
 // commit did happen) answers the adjustment already made instead of making a second one.
 import { describe, expect, it } from "vitest";
 import { POST as postAdjustment } from "@/app/api/v1/adjustments/route";
+import { POST as postMeter } from "@/app/api/v1/meters/route";
 import { db } from "@/lib/db/client";
 import { counterValue, expectCountersVerified, postIngest } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
@@ -73,6 +74,37 @@ describe("adjustments with an Idempotency-Key", () => {
     expect((await post(t, credit)).status).toBe(201);
     expect((await post(t, credit)).status).toBe(201);
     expect(await counterValue(t.tenantId, "api_calls", "c")).toBe("70");
+  });
+
+  it("a request that fails leaves its key unused: the corrected retry with the same key is made", async () => {
+    const t = await tenantWithUsage();
+    const tooMuch = await post(t, { ...credit, delta: "-1000" }, "fix-me");
+    expect(tooMuch.status).toBe(422); // would make the counter negative: rolled back
+    const noMeter = await post(t, { ...credit, metric: "nope" }, "fix-me");
+    expect(noMeter.status).toBe(404);
+    expect(await db.idempotencyKey.count({ where: { tenantId: t.tenantId } })).toBe(0);
+    const fixed = await post(t, credit, "fix-me");
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers.get("idempotent-replayed")).toBeNull();
+    expect(await counterValue(t.tenantId, "api_calls", "c")).toBe("90");
+    // from now on the key is the corrected request's
+    expect((await post(t, { ...credit, delta: "-1000" }, "fix-me")).status).toBe(409);
+  });
+
+  it("a key is the tenant's across endpoints: one used for a meter is a 409 here", async () => {
+    const t = await tenantWithUsage();
+    const meter = await callRoute(postMeter, {
+      method: "POST",
+      path: "/api/v1/meters",
+      key: t.apiKey,
+      headers: { "idempotency-key": "shared" },
+      body: { metric: "storage_gb" },
+    });
+    expect(meter.status).toBe(201);
+    const res = await post(t, credit, "shared");
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('Idempotency-Key "shared" was already used for POST /api/v1/meters');
+    expect(await db.adjustment.count({ where: { tenantId: t.tenantId } })).toBe(0);
   });
 
   it("a revert retried with its key reverts once", async () => {

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GET as openapiRoute } from "@/app/api/openapi.json/route";
 import type { JsonSchema, OpenApiDocument } from "@/lib/openapi/build-openapi-document";
 import { callRoute } from "../helpers/route";
-import { apiV1RouteFiles } from "../helpers/route-files";
+import { apiV1RouteFiles, ROOT } from "../helpers/route-files";
 
 async function fetchDocument(): Promise<OpenApiDocument> {
   const res = await callRoute(async (req: Request) => openapiRoute(req), { path: "/api/openapi.json" });
@@ -49,6 +51,32 @@ describe("GET /api/openapi.json", () => {
       .flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));
     expect(onDisk.length).toBeGreaterThanOrEqual(15);
     expect([...documented].sort()).toEqual([...onDisk].sort());
+  });
+
+  it("documents the Idempotency-Key header, and Idempotent-Replayed on the 201, on exactly the routes that read it", async () => {
+    const doc = await fetchDocument();
+    // Every route reading the header does so in POST (the create endpoints).
+    const reading = apiV1RouteFiles()
+      .filter((r) => readFileSync(path.join(ROOT, r.file), "utf8").includes("idempotencyKeyOf(req)"))
+      .map((r) => `post ${r.template}`);
+    expect(reading.sort()).toEqual(["post /api/v1/adjustments", "post /api/v1/meters", "post /api/v1/prices"]);
+    const documented: string[] = [];
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const o = op as {
+          parameters: Array<{ name: string; in: string; required: boolean; schema: JsonSchema }>;
+          responses: Record<string, { headers?: Record<string, unknown> }>;
+        };
+        const header = o.parameters.find((x) => x.in === "header" && x.name === "Idempotency-Key");
+        if (!header) continue;
+        documented.push(`${method} ${p}`);
+        expect(header.required).toBe(false);
+        expect(header.schema).toMatchObject({ type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" });
+        expect(o.responses["201"].headers?.["Idempotent-Replayed"], `${method} ${p}`).toBeDefined();
+        expect(o.responses["409"], `${method} ${p}`).toBeDefined();
+      }
+    }
+    expect(documented.sort()).toEqual(reading.sort());
   });
 
   it("is structurally valid: unique operationIds, declared tags, matching path parameters, resolvable $refs", async () => {

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { ZCreateAdjustment, ZListAdjustmentsQuery } from "@/lib/adjustments/schemas";
-import { ZIdempotencyKeyHeader } from "@/lib/api/idempotency-key";
+import {
+  IDEMPOTENCY_KEY_DESCRIPTION,
+  IDEMPOTENT_REPLAYED_HEADER,
+  ZIdempotencyKeyHeader,
+} from "@/lib/api/idempotency-key";
 import { ZPage } from "@/lib/api/pagination";
 import { ZDecimalString } from "@/lib/api/schemas";
 import type { ApiOperation } from "../registry";
@@ -25,12 +29,11 @@ export const adjustmentOperations: ApiOperation[] = [
     operationId: "createAdjustment",
     tag: "Adjustments",
     summary: "Adjust a counter",
-    description:
-      "Adds `delta` to the customer's counter for the period (default: the open period) at once, audit-logged. `revertsId` reverts an earlier adjustment with the opposite delta (once). An optional `Idempotency-Key` header (1–255 visible ASCII characters) makes retries safe: the same key and request answer the adjustment already made (201, `Idempotent-Replayed: true`), the same key with another request is a 409, a malformed key a 422.",
+    description: `Adds \`delta\` to the customer's counter for the period (default: the open period) at once, audit-logged. \`revertsId\` reverts an earlier adjustment with the opposite delta (once). ${IDEMPOTENCY_KEY_DESCRIPTION}`,
     scope: "admin",
     body: ZCreateAdjustment,
     requestHeaders: ZIdempotencyKeyHeader,
-    responses: { 201: { description: "The adjustment.", schema: ZAdjustment } },
+    responses: { 201: { description: "The adjustment.", schema: ZAdjustment, headers: IDEMPOTENT_REPLAYED_HEADER } },
     errors: [400, 404, 409],
   },
   {

@@ -1,3 +1,8 @@
+import {
+  IDEMPOTENCY_KEY_DESCRIPTION,
+  IDEMPOTENT_REPLAYED_HEADER,
+  ZIdempotencyKeyHeader,
+} from "@/lib/api/idempotency-key";
 import { ZPage, ZPaginationQuery } from "@/lib/api/pagination";
 import { ZCreateMeterBody, ZMeter, ZMeterParams, ZUpdateMeterBody } from "@/lib/meters/schemas";
 import type { ApiOperation } from "../registry";
@@ -20,11 +25,11 @@ export const meterOperations: ApiOperation[] = [
     operationId: "createMeter",
     tag: "Meters",
     summary: "Create a meter",
-    description:
-      "Defines how events of a metric aggregate. Ingesting an event for a metric without a meter creates a `sum` meter automatically.",
+    description: `Defines how events of a metric aggregate. Ingesting an event for a metric without a meter creates a \`sum\` meter automatically. A metric that has a meter is a 409. ${IDEMPOTENCY_KEY_DESCRIPTION}`,
     scope: "admin",
     body: ZCreateMeterBody,
-    responses: { 201: { description: "The created meter.", schema: ZMeter } },
+    requestHeaders: ZIdempotencyKeyHeader,
+    responses: { 201: { description: "The created meter.", schema: ZMeter, headers: IDEMPOTENT_REPLAYED_HEADER } },
     errors: [400, 409],
   },
   {

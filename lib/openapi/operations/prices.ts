@@ -1,3 +1,8 @@
+import {
+  IDEMPOTENCY_KEY_DESCRIPTION,
+  IDEMPOTENT_REPLAYED_HEADER,
+  ZIdempotencyKeyHeader,
+} from "@/lib/api/idempotency-key";
 import { ZPage, ZPaginationQuery } from "@/lib/api/pagination";
 import { ZCreatePriceBody, ZPrice, ZPriceParams, ZUpdatePriceBody } from "@/lib/pricing/schemas";
 import type { ApiOperation } from "../registry";
@@ -19,11 +24,11 @@ export const priceOperations: ApiOperation[] = [
     operationId: "createPrice",
     tag: "Prices",
     summary: "Create a price",
-    description:
-      "One price per metric, with Stripe's price fields and meanings (billing_scheme, unit_amount or unit_amount_decimal, tiers_mode, tiers, transform_quantity).",
+    description: `One price per metric (a second one is a 409), with Stripe's price fields and meanings (billing_scheme, unit_amount or unit_amount_decimal, tiers_mode, tiers, transform_quantity). ${IDEMPOTENCY_KEY_DESCRIPTION}`,
     scope: "admin",
     body: ZCreatePriceBody,
-    responses: { 201: { description: "The created price.", schema: ZPrice } },
+    requestHeaders: ZIdempotencyKeyHeader,
+    responses: { 201: { description: "The created price.", schema: ZPrice, headers: IDEMPOTENT_REPLAYED_HEADER } },
     errors: [400, 409],
   },
   {

@@ -1,6 +1,7 @@
 import { createAdjustmentOnce } from "@/lib/adjustments/create-adjustment";
 import { listAdjustments } from "@/lib/adjustments/list-adjustments";
 import { ZCreateAdjustment, ZListAdjustmentsQuery } from "@/lib/adjustments/schemas";
+import { createdResponse } from "@/lib/api/idempotency";
 import { idempotencyKeyOf } from "@/lib/api/idempotency-key";
 import { otherMethods } from "@/lib/api/other-methods";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
@@ -20,7 +21,7 @@ export const POST = withApiKey(
       idempotencyKey,
     });
     // A retry gets the first answer again, marked as such (as Stripe does).
-    return Response.json(adjustment, { status: 201, headers: replayed ? { "idempotent-replayed": "true" } : {} });
+    return createdResponse({ result: adjustment, replayed });
   },
   { scope: "admin" },
 );

@@ -1,8 +1,10 @@
+import { createdResponse } from "@/lib/api/idempotency";
+import { idempotencyKeyOf } from "@/lib/api/idempotency-key";
 import { otherMethods } from "@/lib/api/other-methods";
 import { ZPaginationQuery } from "@/lib/api/pagination";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
-import { createMeter } from "@/lib/meters/create-meter";
+import { createMeterOnce } from "@/lib/meters/create-meter";
 import { listMeters } from "@/lib/meters/list-meters";
 import { ZCreateMeterBody } from "@/lib/meters/schemas";
 
@@ -16,10 +18,12 @@ export const GET = withApiKey(
 
 export const POST = withApiKey(
   async ({ req, tenantId, apiKey }) => {
+    const idempotencyKey = idempotencyKeyOf(req);
     const input = await parseBody(req, ZCreateMeterBody);
     assertOwnTenant(tenantId, input.tenantId);
-    const meter = await createMeter({ tenantId, input, actor: { type: "api_key", id: apiKey.keyId } });
-    return Response.json(meter, { status: 201 });
+    return createdResponse(
+      await createMeterOnce({ tenantId, input, actor: { type: "api_key", id: apiKey.keyId }, idempotencyKey }),
+    );
   },
   { scope: "admin" },
 );

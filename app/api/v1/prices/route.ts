@@ -1,8 +1,10 @@
+import { createdResponse } from "@/lib/api/idempotency";
+import { idempotencyKeyOf } from "@/lib/api/idempotency-key";
 import { otherMethods } from "@/lib/api/other-methods";
 import { ZPaginationQuery } from "@/lib/api/pagination";
 import { assertOwnTenant, parseBody, parseQuery } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
-import { createPrice } from "@/lib/pricing/create-price";
+import { createPriceOnce } from "@/lib/pricing/create-price";
 import { listPrices } from "@/lib/pricing/list-prices";
 import { ZCreatePriceBody } from "@/lib/pricing/schemas";
 
@@ -16,17 +18,19 @@ export const GET = withApiKey(
 
 export const POST = withApiKey(
   async ({ req, tenantId, apiKey }) => {
+    const idempotencyKey = idempotencyKeyOf(req);
     const input = await parseBody(req, ZCreatePriceBody);
     assertOwnTenant(tenantId, input.tenantId);
-    const price = await createPrice({
+    const created = await createPriceOnce({
       tenantId,
       metric: input.metric,
       definition: input.definition,
       active: input.active,
       stripePriceId: input.stripePriceId,
       actor: { type: "api_key", id: apiKey.keyId },
+      idempotencyKey,
     });
-    return Response.json(price, { status: 201 });
+    return createdResponse(created);
   },
   { scope: "admin" },
 );
