@@ -187,8 +187,10 @@ test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) 
 
 test("team: invite links for a new and an existing account, change a role", async ({ page, request }) => {
   const colleague = uniqueEmail("colleague");
+  // A browser sends Origin with a POST; without one the route refuses it (lib/api/with-session.ts).
   const signup = await request.post("/api/signup", {
     data: { email: colleague, password: PASSWORD, tenantName: "Colleague Co" },
+    headers: { origin: new URL(test.info().project.use.baseURL ?? "").origin },
   });
   expect(signup.status()).toBe(201);
   const stranger = uniqueEmail("stranger");
