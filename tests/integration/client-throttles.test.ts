@@ -123,3 +123,15 @@ describe("origin check of cookie-authenticated writes", () => {
     expect(none.body.error).toMatchObject({ code: "forbidden", message: "Cross-origin request refused." });
   });
 });
+
+describe("origin check on a console route", () => {
+  it("refuses a cookie-carrying write with no Origin, Sec-Fetch-Site or Referer, and treats one without cookies as signed out", async () => {
+    const { withSession } = await import("@/lib/api/with-session");
+    const route = withSession(async () => Response.json({ ok: true }), { role: "viewer" });
+    const call = (headers: Record<string, string>) =>
+      callRoute(route, { method: "POST", path: "/api/console/x", body: {}, headers: { origin: "", ...headers } });
+    expect((await call({ cookie: "next-auth.session-token=x" })).status).toBe(403);
+    expect((await call({ cookie: "next-auth.session-token=x", "sec-fetch-site": "same-origin" })).status).toBe(401);
+    expect((await call({})).status).toBe(401);
+  });
+});
