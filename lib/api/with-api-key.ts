@@ -1,5 +1,7 @@
 import { type ApiKeyScope, type AuthenticatedKey, authenticateApiKey } from "@/lib/auth/api-keys";
+import { requestClientAddress } from "@/lib/server/client-address";
 import { ApiError } from "./errors";
+import { FailureLimiter, type LimitDecision } from "./failure-limiter";
 import { takeToken } from "./rate-limit";
 import { bodyPending, refuseUnstorable, withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
@@ -31,6 +33,34 @@ const REASON_MESSAGE = {
   expired: "This API key has expired.",
 } as const;
 
+// Failed authentications (a key presented but unknown, revoked or expired) per client address,
+// per process: 20, then one more every 3 s (20 a minute). Guessing a key (~131 bits) is hopeless,
+// but each unknown key costs a database lookup and an entry in the key cache; past the limit
+// the address gets 429 `rate_limited` with Retry-After instead of 401, and a key this process
+// has not cached is refused without a lookup. A key already cached as valid still works: the
+// success path reads nothing here. On globalThis: the pages/api routes and the App Router
+// routes load this module separately, and must share one count.
+export const API_KEY_FAILURE_LIMIT = { LIMIT: 20, PERIOD_MS: 60_000 } as const;
+const shared = globalThis as unknown as { __smApiKeyFailures?: FailureLimiter };
+shared.__smApiKeyFailures ??= new FailureLimiter({
+  limit: API_KEY_FAILURE_LIMIT.LIMIT,
+  periodMs: API_KEY_FAILURE_LIMIT.PERIOD_MS,
+});
+const keyFailures = shared.__smApiKeyFailures;
+
+/** Forgets every count (tests). */
+export function resetApiKeyFailures(): void {
+  keyFailures.reset();
+}
+
+function tooManyFailures(d: Extract<LimitDecision, { ok: false }>): ApiError {
+  return new ApiError({
+    code: "rate_limited",
+    message: `Too many requests with invalid API keys from your address; retry after ${d.retryAfterSeconds} s.`,
+    headers: { "retry-after": String(d.retryAfterSeconds) },
+  });
+}
+
 /**
  * The one wrapper for API-key routes: request id, authentication, tenant resolution,
  * scope check, tenantId-in-query check, error mapping and logging. Handlers get the
@@ -45,9 +75,18 @@ export function withApiKey<P = Record<string, never>>(
       const presented = presentedKey(received);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
+      // Only when the key is not cached: an address over its failure limit gets no lookup.
+      const beforeLookup = () => {
+        const d = keyFailures.check(requestClientAddress(received));
+        if (!d.ok) throw tooManyFailures(d);
+      };
       const authenticate = async () => {
-        const check = await authenticateApiKey(presented);
-        if (!check.ok) throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
+        const check = await authenticateApiKey(presented, undefined, beforeLookup);
+        if (!check.ok) {
+          const d = keyFailures.hit(requestClientAddress(received));
+          if (!d.ok) throw tooManyFailures(d);
+          throw new ApiError({ code: "unauthorized", message: REASON_MESSAGE[check.reason] });
+        }
         return check.key;
       };
       // An unknown key is refused before its body is read; the key is checked again once the

@@ -26,20 +26,54 @@ type Handler<C> = (ctx: C) => Promise<Response>;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-// Cookie-authenticated writes must come from our own pages: SameSite=Lax already keeps
-// the session cookie off cross-site POSTs; an Origin check covers older browsers too.
+// Cookie-authenticated writes must come from our own pages. next-auth's session cookie is
+// SameSite=Lax (next-auth 4's default, not overridden in lib/auth/auth-options.ts), which keeps
+// it off cross-site POSTs but not off same-site ones (a sibling subdomain) nor in browsers
+// without SameSite. So, for every unsafe method, in the order of OWASP's CSRF Prevention Cheat
+// Sheet (https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html,
+// "Fetch Metadata headers" and "Verifying Origin With Standard Headers"):
+// 1. `Origin`, when present, must be this host ("null", sent by sandboxed frames and
+//    privacy-stripped cross-origin requests, is refused);
+// 2. else `Sec-Fetch-Site` must be `same-origin` or `none` (`cross-site` and `same-site` are
+//    refused: same-site is exactly what SameSite=Lax lets through);
+// 3. else `Referer`, when present, must be this host;
+// 4. else, with none of the three, the request is refused. Every browser in use sends Origin
+//    on a POST/PUT/PATCH/DELETE (and Sec-Fetch-Site since 2020–2023), so a request with none
+//    comes from an old browser (exactly the one SameSite may not protect) or from a non-browser
+//    client replaying a console cookie; the latter has API keys for automation, and can send
+//    an `Origin` header of this host if it must. Failing closed is what the cheat sheet
+//    recommends when neither Origin nor Referer can be checked.
 export function assertSameOrigin(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
-  const origin = req.headers.get("origin");
-  if (!origin) return;
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    originHost = "";
+  const origin = req.headers.get("origin");
+  if (origin) {
+    if (hostOf(origin) !== host) throw crossOrigin();
+    return;
   }
-  if (originHost !== host) throw new ApiError({ code: "forbidden", message: "Cross-origin request refused." });
+  const site = req.headers.get("sec-fetch-site");
+  if (site) {
+    if (site !== "same-origin" && site !== "none") throw crossOrigin();
+    return;
+  }
+  const referer = req.headers.get("referer");
+  if (referer) {
+    if (hostOf(referer) !== host) throw crossOrigin();
+    return;
+  }
+  throw crossOrigin();
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
+}
+
+function crossOrigin(): ApiError {
+  return new ApiError({ code: "forbidden", message: "Cross-origin request refused." });
 }
 
 function run<P, C>(
@@ -48,7 +82,9 @@ function run<P, C>(
 ): (req: Request, ctx: RouteContext<P>) => Promise<Response> {
   return (received, routeCtx) =>
     runRoute(received, async (requestId, fields) => {
-      assertSameOrigin(received);
+      // Only a request carrying cookies can be a forged one; without any it is refused as
+      // signed out below (401), whatever its origin.
+      if (received.headers.has("cookie")) assertSameOrigin(received);
       // Without a session cookie there is nothing to wait for. With one, session and role are
       // resolved once the whole body is here, not before a slow upload.
       if (bodyPending(received) && !(await readSessionToken(cookieReaderFromHeader(received.headers.get("cookie"))))) {

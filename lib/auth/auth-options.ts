@@ -6,6 +6,7 @@ import GoogleProvider from "next-auth/providers/google";
 import { isSessionLive, newSessionId, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/console-sessions";
 import { isLoginLocked } from "@/lib/auth/login-throttle";
 import { logger } from "@/lib/log";
+import { clientAddress, headerRecord } from "@/lib/server/client-address";
 import { ensureOAuthUser } from "@/lib/users/ensure-oauth-user";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
 
@@ -46,10 +47,14 @@ function providers(): NextAuthOptions["providers"] {
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
+        // next-auth passes the request's headers (App Router: those of next/headers, which
+        // carry the peer stamp of lib/server/peer-stamp.ts).
+        const address = clientAddress(headerRecord(req?.headers));
         // next-auth hands this message to the login page as `error`.
-        if (isLoginLocked((credentials?.email ?? "").trim().toLowerCase())) throw new Error(LOGIN_LOCKED_ERROR);
-        const user = await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "");
+        if (isLoginLocked((credentials?.email ?? "").trim().toLowerCase(), address))
+          throw new Error(LOGIN_LOCKED_ERROR);
+        const user = await verifyCredentials(credentials?.email ?? "", credentials?.password ?? "", address);
         return user ? { id: user.id, email: user.email, name: user.name } : null;
       },
     }),

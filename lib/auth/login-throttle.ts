@@ -1,48 +1,127 @@
-// Slows password guessing: after MAX_FAILURES wrong passwords for one email within WINDOW_MS,
-// that email cannot sign in with a password until the window has passed. Per process, like
-// the API rate limits (ARCHITECTURE.md): with N processes an attacker gets N× the attempts.
-const MAX_FAILURES = 10;
+// Slows password guessing without letting a guesser lock the real user out.
+//
+// The old rule (10 failures for an email → that email locked for everyone for 15 min) let
+// anyone keep any user out of the console by sending 10 wrong passwords every 15 minutes.
+// OWASP's Authentication Cheat Sheet ("Protect Against Automated Attacks" → "Account Lockout",
+// https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#account-lockout)
+// keeps a per-account counter (so that many addresses cannot each get a full allowance) but
+// warns that lockout lets an attacker deny access to legitimate users, and suggests limiting
+// the damage rather than locking accounts outright. Here, per process (ARCHITECTURE.md: with
+// N processes an attacker gets N× the attempts), three leaky buckets (lib/api/failure-limiter.ts):
+//
+// - (email, client address): 10 failures, then one more every 90 s (10 per 15 min). This is the
+//   lockout a guesser hits; it locks only that guesser's address out of that account.
+// - client address, any email: 100 failures per 15 min (password spraying: one address trying
+//   a few passwords on many accounts).
+// - email, any address: a ceiling of 100 failures per 15 min (a distributed guesser, 10+
+//   addresses), which does not apply to an address that signed in to that account within the
+//   last 30 days (OWASP's "device cookie" idea, keyed on the address): the real user at their
+//   usual place still gets in while the account is under attack.
+//
+// Client addresses come from lib/server/client-address.ts (TRUST_PROXY_HOPS).
+import { FailureLimiter } from "@/lib/api/failure-limiter";
+
 const WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES = 10; // per (email, address)
+const MAX_ADDRESS_FAILURES = 100; // per address, all emails
+const MAX_EMAIL_FAILURES = 100; // per email, addresses without a recent sign-in
+const KNOWN_ADDRESS_MS = 30 * 24 * 3_600_000;
+const KNOWN_ADDRESSES_PER_EMAIL = 5;
 const MAX_TRACKED = 100_000;
 
-const failures = new Map<string, number[]>();
-
-function recent(email: string, now: number): number[] {
-  const list = (failures.get(email) ?? []).filter((t) => now - t < WINDOW_MS);
-  if (list.length === 0) failures.delete(email);
-  else failures.set(email, list);
-  return list;
+interface State {
+  pairs: FailureLimiter;
+  addresses: FailureLimiter;
+  emails: FailureLimiter;
+  /** email → address → last successful sign-in (ms). */
+  known: Map<string, Map<string, number>>;
 }
 
-export function isLoginLocked(email: string, now = Date.now()): boolean {
-  return recent(email, now).length >= MAX_FAILURES;
+// On globalThis: one throttle per process whichever bundle loads this module.
+const shared = globalThis as unknown as { __smLoginThrottle?: State };
+shared.__smLoginThrottle ??= {
+  pairs: new FailureLimiter({ limit: MAX_FAILURES, periodMs: WINDOW_MS, maxTracked: MAX_TRACKED }),
+  addresses: new FailureLimiter({ limit: MAX_ADDRESS_FAILURES, periodMs: WINDOW_MS, maxTracked: MAX_TRACKED }),
+  emails: new FailureLimiter({ limit: MAX_EMAIL_FAILURES, periodMs: WINDOW_MS, maxTracked: MAX_TRACKED }),
+  known: new Map(),
+};
+const state = shared.__smLoginThrottle;
+
+const pairKey = (email: string, address: string) => `${email}\n${address}`;
+
+function isKnownAddress(email: string, address: string, now: number): boolean {
+  const at = state.known.get(email)?.get(address);
+  return at !== undefined && now - at < KNOWN_ADDRESS_MS;
+}
+
+export function isLoginLocked(email: string, address: string, now = Date.now()): boolean {
+  return (
+    !state.pairs.check(pairKey(email, address), now).ok ||
+    !state.addresses.check(address, now).ok ||
+    (!isKnownAddress(email, address, now) && !state.emails.check(email, now).ok)
+  );
 }
 
 /**
  * Counts an attempt as a failure before its password is compared, or refuses it (false) when
- * the email is locked. Check and count are one synchronous step: concurrent guesses cannot all
- * pass the check while the first ones are still being compared (a burst of 40 used to test 40
- * passwords). A successful sign-in clears them (clearLoginFailures).
+ * locked. Check and count are one synchronous step: concurrent guesses cannot all pass the
+ * check while the first ones are still being compared (a burst of 40 used to test 40
+ * passwords). A successful sign-in takes it back (loginSucceeded).
  */
-export function reserveLoginAttempt(email: string, now = Date.now()): boolean {
-  if (isLoginLocked(email, now)) return false;
-  recordLoginFailure(email, now);
+export function reserveLoginAttempt(email: string, address: string, now = Date.now()): boolean {
+  if (isLoginLocked(email, address, now)) return false;
+  recordLoginFailure(email, address, now);
   return true;
 }
 
-export function recordLoginFailure(email: string, now = Date.now()): void {
-  if (failures.size >= MAX_TRACKED && !failures.has(email)) {
-    for (const key of failures.keys()) {
-      recent(key, now);
-      if (failures.size < MAX_TRACKED) break;
-    }
-    if (failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value as string);
+export function recordLoginFailure(email: string, address: string, now = Date.now()): void {
+  state.pairs.add(pairKey(email, address), now);
+  state.addresses.add(address, now);
+  state.emails.add(email, now);
+}
+
+/**
+ * The password matched: this (email, address) starts afresh, the attempt reserved for it no
+ * longer counts against the address or the email, and the address is known for this email.
+ * Other addresses' failures on the email stay counted.
+ */
+export function loginSucceeded(email: string, address: string, now = Date.now()): void {
+  state.pairs.clear(pairKey(email, address));
+  state.addresses.forgive(address, now);
+  state.emails.forgive(email, now);
+  let addrs = state.known.get(email);
+  if (!addrs) {
+    if (state.known.size >= MAX_TRACKED) state.known.delete(state.known.keys().next().value as string);
+    addrs = new Map();
+    state.known.set(email, addrs);
   }
-  failures.set(email, [...recent(email, now), now]);
+  addrs.delete(address);
+  addrs.set(address, now);
+  if (addrs.size > KNOWN_ADDRESSES_PER_EMAIL) addrs.delete(addrs.keys().next().value as string);
 }
 
-export function clearLoginFailures(email: string): void {
-  failures.delete(email);
+/** Forgets an email's failures, and those of (email, address) when given (tests). */
+export function clearLoginFailures(email: string, address?: string): void {
+  state.emails.clear(email);
+  state.known.delete(email);
+  if (address !== undefined) {
+    state.pairs.clear(pairKey(email, address));
+    state.addresses.clear(address);
+  }
 }
 
-export const LOGIN_THROTTLE = { MAX_FAILURES, WINDOW_MS } as const;
+/** Forgets every counter (tests). */
+export function resetLoginThrottle(): void {
+  state.pairs.reset();
+  state.addresses.reset();
+  state.emails.reset();
+  state.known.clear();
+}
+
+export const LOGIN_THROTTLE = {
+  MAX_FAILURES,
+  MAX_ADDRESS_FAILURES,
+  MAX_EMAIL_FAILURES,
+  WINDOW_MS,
+  KNOWN_ADDRESS_MS,
+} as const;

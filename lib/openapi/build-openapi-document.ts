@@ -44,7 +44,10 @@ const ERROR_RESPONSES = {
   409: ["Conflict", "The request conflicts with the current state (`conflict`)."],
   413: ["PayloadTooLarge", "Body larger than 1 MiB (`payload_too_large`)."],
   422: ["ValidationFailed", "Input failed validation; `details` lists each path and problem (`validation_failed`)."],
-  429: ["RateLimited", "Too many requests for this API key; retry after `Retry-After` seconds (`rate_limited`)."],
+  429: [
+    "RateLimited",
+    "Too many requests for this API key, or too many failed authentications (unknown, revoked or expired keys) from this client address; retry after `Retry-After` seconds (`rate_limited`).",
+  ],
   500: ["InternalError", "Unexpected error; no internals are leaked (`internal_error`)."],
   503: [
     "Unavailable",

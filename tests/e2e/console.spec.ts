@@ -187,8 +187,10 @@ test("the seeded demo user signs in and sees the Acme tenant", async ({ page }) 
 
 test("team: invite links for a new and an existing account, change a role", async ({ page, request }) => {
   const colleague = uniqueEmail("colleague");
+  // A browser sends Origin with a POST; without one the route refuses it (lib/api/with-session.ts).
   const signup = await request.post("/api/signup", {
     data: { email: colleague, password: PASSWORD, tenantName: "Colleague Co" },
+    headers: { origin: new URL(test.info().project.use.baseURL ?? "").origin },
   });
   expect(signup.status()).toBe(201);
   const stranger = uniqueEmail("stranger");
@@ -299,7 +301,11 @@ test("settings: an owner changes the lateness window, out-of-range values are re
   await expect(hours).toHaveValue("24");
 
   // The console's API refuses what the form's own checks would stop, with the rule in the message.
-  const refused = await page.request.patch("/api/console/settings", { data: { latenessWindowHours: 73 } });
+  // (page.request shares the page's cookies but, unlike the page, sends no Origin: add it)
+  const refused = await page.request.patch("/api/console/settings", {
+    data: { latenessWindowHours: 73 },
+    headers: { origin: new URL(page.url()).origin },
+  });
   expect(refused.status()).toBe(422);
   expect((await refused.json()).error.details[0].message).toMatch(/at most 72/);
   expect(await (await page.request.get("/api/console/settings")).json()).toEqual({ latenessWindowHours: 24 });

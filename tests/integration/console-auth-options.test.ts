@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildAuthOptions, LOGIN_LOCKED_ERROR, oauthProviders } from "@/lib/auth/auth-options";
 import { LOGIN_THROTTLE } from "@/lib/auth/login-throttle";
 import { db } from "@/lib/db/client";
+import { peerHeaderName } from "@/lib/server/client-address";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
 import { createTestUser } from "../helpers/session";
 
@@ -53,17 +54,36 @@ describe("next-auth options", () => {
     expect(await db.user.count({ where: { email: `g-${email}` } })).toBe(0);
   });
 
-  it("locks password sign-in for an email after repeated failures, even with the right password", async () => {
+  it("locks password sign-in for the guessing address only: the real user elsewhere still signs in", async () => {
     const u = await createTestUser({ password: "right-password-1" });
+    const attacker = "198.51.100.7";
+    const user = "203.0.113.20";
     for (let i = 0; i < LOGIN_THROTTLE.MAX_FAILURES; i++) {
-      expect(await verifyCredentials(u.email, `wrong-${i}`)).toBeNull();
+      expect(await verifyCredentials(u.email, `wrong-${i}`, attacker)).toBeNull();
     }
-    expect(await verifyCredentials(u.email, "right-password-1")).toBeNull();
+    // The attacker's own address is locked, even with the right password (not even compared).
+    expect(await verifyCredentials(u.email, "right-password-1", attacker)).toBeNull();
     const credentials = buildAuthOptions().providers.find((p) => p.id === "credentials") as unknown as {
-      options: { authorize: (c: Record<string, string>) => Promise<unknown> };
+      options: {
+        authorize: (c: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
+      };
     };
-    await expect(credentials.options.authorize({ email: u.email, password: "right-password-1" })).rejects.toThrow(
-      LOGIN_LOCKED_ERROR,
-    );
+    const from = (address: string, extra: Record<string, string> = {}) => ({
+      headers: { [peerHeaderName()]: address, ...extra },
+    });
+    await expect(
+      credentials.options.authorize({ email: u.email, password: "right-password-1" }, from(attacker)),
+    ).rejects.toThrow(LOGIN_LOCKED_ERROR);
+    // With TRUST_PROXY_HOPS=0 (the default) a forged X-Forwarded-For does not move the attacker elsewhere.
+    await expect(
+      credentials.options.authorize(
+        { email: u.email, password: "right-password-1" },
+        from(attacker, { "x-forwarded-for": user }),
+      ),
+    ).rejects.toThrow(LOGIN_LOCKED_ERROR);
+    // The real user, from their own address, is not locked out by the attacker's guesses.
+    expect(
+      await credentials.options.authorize({ email: u.email, password: "right-password-1" }, from(user)),
+    ).toMatchObject({ id: u.id, email: u.email });
   });
 });

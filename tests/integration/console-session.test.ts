@@ -79,9 +79,15 @@ describe("console session wrapper", () => {
     };
     const post = signOutFirst(nextAuth);
     const call = (action: string) =>
-      post(new Request(`http://localhost/api/auth/${action}`, { method: "POST", headers: { cookie } }), {
-        params: Promise.resolve({ nextauth: [action] }),
-      });
+      post(
+        new Request(`http://localhost/api/auth/${action}`, {
+          method: "POST",
+          headers: { cookie, origin: "http://localhost" },
+        }),
+        {
+          params: Promise.resolve({ nextauth: [action] }),
+        },
+      );
     const stillIn = async () => (await readSessionUserId(cookieReaderFromHeader(cookie))) === m.user.id;
 
     // The database refuses this session's revocation (a trigger for this test's sid only):

@@ -36,10 +36,10 @@ describe("sign-up", () => {
   it("signs in with the new password and rejects a wrong one", async () => {
     const email = uniqueEmail();
     await post({ email, password: "s3cret-enough", tenantName: "A" });
-    const ok = await verifyCredentials(email.toUpperCase(), "s3cret-enough");
+    const ok = await verifyCredentials(email.toUpperCase(), "s3cret-enough", "192.0.2.1");
     expect(ok?.email).toBe(email.toLowerCase());
-    expect(await verifyCredentials(email, "s3cret-enougH")).toBeNull();
-    expect(await verifyCredentials("nobody@example.test", "s3cret-enough")).toBeNull();
+    expect(await verifyCredentials(email, "s3cret-enougH", "192.0.2.1")).toBeNull();
+    expect(await verifyCredentials("nobody@example.test", "s3cret-enough", "192.0.2.1")).toBeNull();
   });
 
   it("tests at most the throttle's allowance of passwords in a burst of concurrent guesses", async () => {
@@ -48,12 +48,13 @@ describe("sign-up", () => {
     // 39 wrong guesses and the right one, all at once: sequentially, guesses 11+ are refused
     // untested; concurrently they all passed the check before the first failure was counted.
     const guesses = Array.from({ length: 40 }, (_, i) => (i === 39 ? "the-right-one-1" : `wrong-guess-${i}`));
-    const results = await Promise.all(guesses.map((g) => verifyCredentials(email, g)));
+    const addr = "192.0.2.40";
+    const results = await Promise.all(guesses.map((g) => verifyCredentials(email, g, addr)));
     expect(results.filter((r) => r !== null)).toEqual([]);
-    expect(isLoginLocked(email.toLowerCase())).toBe(true);
-    expect(await verifyCredentials(email, "the-right-one-1")).toBeNull(); // locked: not even tested
-    clearLoginFailures(email.toLowerCase());
-    expect((await verifyCredentials(email, "the-right-one-1"))?.email).toBe(email.toLowerCase());
+    expect(isLoginLocked(email.toLowerCase(), addr)).toBe(true);
+    expect(await verifyCredentials(email, "the-right-one-1", addr)).toBeNull(); // locked: not even tested
+    clearLoginFailures(email.toLowerCase(), addr);
+    expect((await verifyCredentials(email, "the-right-one-1", addr))?.email).toBe(email.toLowerCase());
   });
 
   it("answers 409 to an email that already has an account, whatever its case", async () => {

@@ -36,7 +36,8 @@ function heldRequest(url: string, headers: Record<string, string>, json: unknown
   );
   const req = new Request(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    // A browser's POST carries Origin (the console routes refuse one without: lib/api/with-session.ts).
+    headers: { "content-type": "application/json", origin: "http://localhost", ...headers },
     body,
     duplex: "half",
   } as RequestInit);
