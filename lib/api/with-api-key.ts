@@ -34,12 +34,13 @@ const REASON_MESSAGE = {
 } as const;
 
 // Failed authentications (a key presented but unknown, revoked or expired) per client address,
-// per process: 20, then one more every 3 s (20 a minute). Guessing a key (~131 bits) is hopeless,
-// but each unknown key costs a database lookup and an entry in the key cache; past the limit
-// the address gets 429 `rate_limited` with Retry-After instead of 401, and a key this process
-// has not cached is refused without a lookup. A key already cached as valid still works: the
-// success path reads nothing here. On globalThis: the pages/api routes and the App Router
-// routes load this module separately, and must share one count.
+// per process: 20, then one more every 3 s (20 a minute). Past the limit a failure answers 429
+// `rate_limited` with Retry-After instead of 401, telling a misbehaving client to back off
+// (guessing a key, ~131 bits, is hopeless either way). Only failures are refused: a valid key
+// is looked up and served from a throttled address too, since behind a proxy without
+// TRUST_PROXY_HOPS every client shares one address, and one client still sending a revoked key
+// must not lock the others out. The success path reads nothing here. On globalThis: the
+// pages/api routes and the App Router routes load this module separately, and must share one count.
 export const API_KEY_FAILURE_LIMIT = { LIMIT: 20, PERIOD_MS: 60_000 } as const;
 const shared = globalThis as unknown as { __smApiKeyFailures?: FailureLimiter };
 shared.__smApiKeyFailures ??= new FailureLimiter({
@@ -75,13 +76,8 @@ export function withApiKey<P = Record<string, never>>(
       const presented = presentedKey(received);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
-      // Only when the key is not cached: an address over its failure limit gets no lookup.
-      const beforeLookup = () => {
-        const d = keyFailures.check(requestClientAddress(received));
-        if (!d.ok) throw tooManyFailures(d);
-      };
       const authenticate = async () => {
-        const check = await authenticateApiKey(presented, undefined, beforeLookup);
+        const check = await authenticateApiKey(presented);
         if (!check.ok) {
           const d = keyFailures.hit(requestClientAddress(received));
           if (!d.ok) throw tooManyFailures(d);

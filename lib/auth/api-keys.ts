@@ -274,11 +274,8 @@ function lookupKey(hash: string): Promise<CacheEntry> {
     });
 }
 
-/**
- * The cached row if fresh enough, refreshing it ahead of expiry; else one shared lookup, which
- * `beforeLookup` may refuse by throwing (withApiKey's per-address throttle of failed keys).
- */
-async function keyRow(hash: string, nowMs: number, beforeLookup?: () => void): Promise<CachedKey | null> {
+/** The cached row if fresh enough, refreshing it ahead of expiry; else one shared lookup. */
+async function keyRow(hash: string, nowMs: number): Promise<CachedKey | null> {
   const cached = keyCache.get(hash);
   if (cached && nowMs - cached.at < KEY_CACHE_MS) {
     if (nowMs - cached.at >= KEY_REFRESH_MS && !cached.refreshing) {
@@ -290,7 +287,6 @@ async function keyRow(hash: string, nowMs: number, beforeLookup?: () => void): P
     return cached.row;
   }
   if (cached?.refreshing) return (await cached.refreshing).row;
-  beforeLookup?.();
   const pending: CacheEntry = { at: 0, row: null, refreshing: null };
   pending.refreshing = lookupKey(hash).finally(() => {
     if (keyCache.get(hash) === pending) keyCache.delete(hash);
@@ -328,17 +324,10 @@ export function apiKeyCacheSize(): number {
   return keyCache.size;
 }
 
-/**
- * Resolves a presented key to its tenant. Never trusts anything but the hash. `beforeLookup`
- * runs only when the answer is not cached and the database must be asked; it may throw.
- */
-export async function authenticateApiKey(
-  presented: string,
-  now = new Date(),
-  beforeLookup?: () => void,
-): Promise<KeyCheck> {
+/** Resolves a presented key to its tenant. Never trusts anything but the hash. */
+export async function authenticateApiKey(presented: string, now = new Date()): Promise<KeyCheck> {
   if (!looksLikeApiKey(presented)) return { ok: false, reason: "unknown" };
-  const row = await keyRow(hashApiKey(presented), now.getTime(), beforeLookup);
+  const row = await keyRow(hashApiKey(presented), now.getTime());
   if (!row) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };

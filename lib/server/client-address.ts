@@ -43,7 +43,8 @@ export function peerHeaderName(): string {
   return shared.__smPeerHeader;
 }
 
-function trustProxyHops(): number {
+/** TRUST_PROXY_HOPS as this process read it (once). */
+export function trustProxyHops(): number {
   shared.__smTrustProxyHops ??= trustProxyHopsFromEnv();
   return shared.__smTrustProxyHops;
 }

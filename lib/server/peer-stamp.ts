@@ -9,9 +9,10 @@
 // array push and a property write, no allocation besides the header entry.
 import http from "node:http";
 import https from "node:https";
-import { peerHeaderName } from "./client-address";
+import { log } from "@/lib/log";
+import { peerHeaderName, trustProxyHops } from "./client-address";
 
-const shared = globalThis as unknown as { __smPeerStampInstalled?: boolean };
+const shared = globalThis as unknown as { __smPeerStampInstalled?: boolean; __smProxyWarned?: boolean };
 
 export function installPeerStamp(): void {
   if (shared.__smPeerStampInstalled) return;
@@ -35,4 +36,20 @@ export function stamp(req: http.IncomingMessage, name: string): void {
   // `headers`; the write below covers `headers` already built.
   req.rawHeaders.push(name, address);
   req.headers[name] = address;
+  if (!shared.__smProxyWarned && req.headers["x-forwarded-for"] !== undefined) warnIfBehindProxy(address);
+}
+
+/**
+ * A request arriving with X-Forwarded-For while TRUST_PROXY_HOPS is 0 most likely came through
+ * a proxy the setting does not count: every client behind it then shares the proxy's address,
+ * and one client's failures throttle them all. Said once per process, in the log.
+ */
+function warnIfBehindProxy(address: string): void {
+  shared.__smProxyWarned = true;
+  if (trustProxyHops() !== 0) return;
+  log(
+    "warn",
+    "requests arrive with X-Forwarded-For but TRUST_PROXY_HOPS is 0: behind a proxy, every client shares its address for the sign-in, sign-up and API-key throttles; set TRUST_PROXY_HOPS to the number of proxies (README, Production)",
+    { peer: address },
+  );
 }

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FailureLimiter } from "@/lib/api/failure-limiter";
 import {
   addressKey,
@@ -71,10 +71,26 @@ describe("client address", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
-    await fetch(`http://127.0.0.1:${port}/`, { headers: { "x-forwarded-for": "1.2.3.4", "x-sm-peer": "1.2.3.4" } });
-    await new Promise<void>((r) => server.close(() => r()));
-    expect(seen[0].headers).toBe("127.0.0.1");
-    expect(seen[0].raw).toEqual([peerHeaderName(), "127.0.0.1"]);
+    const warnings: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      if (String(chunk).includes("TRUST_PROXY_HOPS")) warnings.push(String(chunk));
+      return true;
+    });
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      expect(warnings).toEqual([]);
+      for (let i = 0; i < 2; i++) {
+        await fetch(`http://127.0.0.1:${port}/`, { headers: { "x-forwarded-for": "1.2.3.4", "x-sm-peer": "1.2.3.4" } });
+      }
+    } finally {
+      write.mockRestore();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    expect(seen.map((s) => s.headers)).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    expect(seen[1].raw).toEqual([peerHeaderName(), "127.0.0.1"]);
+    // X-Forwarded-For with TRUST_PROXY_HOPS=0: a proxy the setting does not count; said once.
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0])).toMatchObject({ level: "warn", peer: "127.0.0.1" });
   });
 });
 
