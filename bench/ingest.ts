@@ -16,6 +16,8 @@
 //      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server,
 //      BENCH_KEEP_DB=1 to keep the bench database after the run (it is dropped by default),
 //      BENCH_BARE_HOT_ROUTES=1 for the experiment without Next.js (bench/probes/hot-routes-server.ts).
+// Each latency phase also records the autovacuum work running at its start and end or finished
+// during it (`postgresMaintenance` in the results): the previous phases' writes start it.
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -298,11 +300,63 @@ function batchedTotals(runs: BatchedRun[]): BatchedRun {
  * 2026-12-02 the first 600 single events of the measured run repeated the warm-up's
  * (duplicates, answered without a counter update).
  */
-async function pacedRun(spec: RequestSpec, rate: number, serverPid = pid): Promise<LoadResult> {
+async function pacedRun(
+  spec: RequestSpec,
+  rate: number,
+  serverPid = pid,
+): Promise<LoadResult & { postgresMaintenance: PhaseMaintenance }> {
   const warmUp = 3;
   await paced(spec, rate, warmUp);
   const rest = spec.bodies && { ...spec, bodies: spec.bodies.slice(rate * warmUp) };
-  return withCpu(serverPid, () => paced(rest ?? spec, rate, SECONDS));
+  const before = await maintenance(db.url);
+  const result = await withCpu(serverPid, () => paced(rest ?? spec, rate, SECONDS));
+  const after = await maintenance(db.url);
+  const postgresMaintenance: PhaseMaintenance = {
+    runningAtStart: before.running,
+    runningAtEnd: after.running,
+    finished: [...after.counts].filter(([k, n]) => n > (before.counts.get(k) ?? 0)).map(([k]) => k),
+  };
+  const { runningAtStart, runningAtEnd, finished } = postgresMaintenance;
+  if (runningAtStart.length + runningAtEnd.length + finished.length > 0) {
+    log(
+      `autovacuum during this phase: running at its start [${runningAtStart.join("; ")}], finished [${finished.join(", ")}], running at its end [${runningAtEnd.join("; ")}]`,
+    );
+  }
+  return { ...result, postgresMaintenance };
+}
+
+/** Autovacuum work around a latency phase (see maintenance). */
+interface PhaseMaintenance {
+  runningAtStart: string[];
+  runningAtEnd: string[];
+  finished: string[];
+}
+
+/**
+ * Postgres' own background work: autovacuum workers running now, and autovacuum/autoanalyze
+ * runs finished so far per table ("events autovacuum" → count). The previous phases' inserts
+ * and updates start them, and one running during a latency phase competes with it for the 2
+ * cores: the phase's Postgres CPU per request then includes it.
+ */
+async function maintenance(url: string): Promise<{ running: string[]; counts: Map<string, number> }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const running = await c.query<{ query: string }>(
+      "SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' ORDER BY query",
+    );
+    const r = await c.query<{ relname: string; vacuums: string; analyzes: string }>(
+      "SELECT relname, autovacuum_count::text AS vacuums, autoanalyze_count::text AS analyzes FROM pg_stat_user_tables",
+    );
+    const counts = new Map<string, number>();
+    for (const row of r.rows) {
+      counts.set(`${row.relname} autovacuum`, Number(row.vacuums));
+      counts.set(`${row.relname} autoanalyze`, Number(row.analyzes));
+    }
+    return { running: running.rows.map((row) => row.query), counts };
+  } finally {
+    await c.end();
+  }
 }
 
 try {
