@@ -14,11 +14,15 @@
 // - client address, any email: 100 failures per 15 min (password spraying: one address trying
 //   a few passwords on many accounts).
 // - email, any address: a ceiling of 100 failures per 15 min (a distributed guesser, 10+
-//   addresses), which does not apply to an address that signed in to that account within the
-//   last 30 days (OWASP's "device cookie" idea, keyed on the address): the real user at their
-//   usual place still gets in while the account is under attack.
+//   addresses).
+// Neither ceiling applies to an address that signed in to that account within the last 30 days
+// (OWASP's "device cookie" idea, keyed on the address): the real user at their usual place
+// still gets in while the account is under attack, or while someone else at a shared address
+// (an office NAT, a proxy without TRUST_PROXY_HOPS) sprays guesses. A user signing in from a
+// shared address for the first time can still be held off by such a guesser.
 //
 // Client addresses come from lib/server/client-address.ts (TRUST_PROXY_HOPS).
+import { createHash } from "node:crypto";
 import { FailureLimiter } from "@/lib/api/failure-limiter";
 
 const WINDOW_MS = 15 * 60_000;
@@ -33,7 +37,7 @@ interface State {
   pairs: FailureLimiter;
   addresses: FailureLimiter;
   emails: FailureLimiter;
-  /** email → address → last successful sign-in (ms). */
+  /** email key → address → last successful sign-in (ms). */
   known: Map<string, Map<string, number>>;
 }
 
@@ -47,19 +51,30 @@ shared.__smLoginThrottle ??= {
 };
 const state = shared.__smLoginThrottle;
 
-const pairKey = (email: string, address: string) => `${email}\n${address}`;
+// The counters hold a digest of the email, never the email: its length is the client's choice,
+// and 100,000 entries of megabyte-long emails pinned gigabytes (review 13). Addresses are
+// already short (addressKey).
+const emailKey = (email: string) => createHash("sha256").update(email).digest("base64url");
+const pairKey = (emailId: string, address: string) => `${emailId} ${address}`;
 
-function isKnownAddress(email: string, address: string, now: number): boolean {
-  const at = state.known.get(email)?.get(address);
+function isKnownAddress(emailId: string, address: string, now: number): boolean {
+  const at = state.known.get(emailId)?.get(address);
   return at !== undefined && now - at < KNOWN_ADDRESS_MS;
 }
 
-export function isLoginLocked(email: string, address: string, now = Date.now()): boolean {
+function locked(emailId: string, address: string, now: number): boolean {
+  // An address that signed in to this account recently skips both ceilings: the per-email one
+  // (a distributed guess at this account) and the per-address one (a guesser at a shared
+  // address, a NAT or a proxy, spraying many accounts must not keep this account's own user out).
+  const known = isKnownAddress(emailId, address, now);
   return (
-    !state.pairs.check(pairKey(email, address), now).ok ||
-    !state.addresses.check(address, now).ok ||
-    (!isKnownAddress(email, address, now) && !state.emails.check(email, now).ok)
+    !state.pairs.check(pairKey(emailId, address), now).ok ||
+    (!known && (!state.addresses.check(address, now).ok || !state.emails.check(emailId, now).ok))
   );
+}
+
+export function isLoginLocked(email: string, address: string, now = Date.now()): boolean {
+  return locked(emailKey(email), address, now);
 }
 
 /**
@@ -69,15 +84,20 @@ export function isLoginLocked(email: string, address: string, now = Date.now()):
  * passwords). A successful sign-in takes it back (loginSucceeded).
  */
 export function reserveLoginAttempt(email: string, address: string, now = Date.now()): boolean {
-  if (isLoginLocked(email, address, now)) return false;
-  recordLoginFailure(email, address, now);
+  const emailId = emailKey(email);
+  if (locked(emailId, address, now)) return false;
+  countFailure(emailId, address, now);
   return true;
 }
 
 export function recordLoginFailure(email: string, address: string, now = Date.now()): void {
-  state.pairs.add(pairKey(email, address), now);
+  countFailure(emailKey(email), address, now);
+}
+
+function countFailure(emailId: string, address: string, now: number): void {
+  state.pairs.add(pairKey(emailId, address), now);
   state.addresses.add(address, now);
-  state.emails.add(email, now);
+  state.emails.add(emailId, now);
 }
 
 /**
@@ -86,14 +106,15 @@ export function recordLoginFailure(email: string, address: string, now = Date.no
  * Other addresses' failures on the email stay counted.
  */
 export function loginSucceeded(email: string, address: string, now = Date.now()): void {
-  state.pairs.clear(pairKey(email, address));
+  const emailId = emailKey(email);
+  state.pairs.clear(pairKey(emailId, address));
   state.addresses.forgive(address, now);
-  state.emails.forgive(email, now);
-  let addrs = state.known.get(email);
+  state.emails.forgive(emailId, now);
+  let addrs = state.known.get(emailId);
   if (!addrs) {
     if (state.known.size >= MAX_TRACKED) state.known.delete(state.known.keys().next().value as string);
     addrs = new Map();
-    state.known.set(email, addrs);
+    state.known.set(emailId, addrs);
   }
   addrs.delete(address);
   addrs.set(address, now);
@@ -102,10 +123,11 @@ export function loginSucceeded(email: string, address: string, now = Date.now())
 
 /** Forgets an email's failures, and those of (email, address) when given (tests). */
 export function clearLoginFailures(email: string, address?: string): void {
-  state.emails.clear(email);
-  state.known.delete(email);
+  const emailId = emailKey(email);
+  state.emails.clear(emailId);
+  state.known.delete(emailId);
   if (address !== undefined) {
-    state.pairs.clear(pairKey(email, address));
+    state.pairs.clear(pairKey(emailId, address));
     state.addresses.clear(address);
   }
 }

@@ -1,3 +1,5 @@
+import v8 from "node:v8";
+import vm from "node:vm";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   clearLoginFailures,
@@ -24,6 +26,31 @@ describe("login throttle", () => {
     expect(isLoginLocked(email, A, t0 + 101)).toBe(true);
     expect(isLoginLocked("throttle-other@example.test", A, t0 + 101)).toBe(false);
     expect(isLoginLocked(email, A, t0 + 100 + LOGIN_THROTTLE.WINDOW_MS)).toBe(false);
+  });
+
+  it("keeps a user who signed in from a shared address able to sign in while someone else there sprays guesses", () => {
+    const shared = "10.0.0.1"; // an office NAT, or a proxy without TRUST_PROXY_HOPS
+    const t0 = 5_000_000;
+    loginSucceeded("alice@example.test", shared, t0);
+    for (let i = 0; i < LOGIN_THROTTLE.MAX_ADDRESS_FAILURES; i++)
+      reserveLoginAttempt(`nobody${i}@example.test`, shared, t0 + i);
+    // The spraying address is over its ceiling: a new account from it is held off…
+    expect(isLoginLocked("bob@example.test", shared, t0 + 200)).toBe(true);
+    // …but not the account that signed in from it before.
+    expect(isLoginLocked("alice@example.test", shared, t0 + 200)).toBe(false);
+    expect(reserveLoginAttempt("alice@example.test", shared, t0 + 201)).toBe(true);
+  });
+
+  it("holds no email in memory: megabyte-long emails cost what short ones do", () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const long = "x".repeat(1_000_000);
+    for (let i = 0; i < 200; i++) reserveLoginAttempt(`${i}-${long}@example.test`, `203.0.113.${i % 50}`, 1_000 + i);
+    gc();
+    // 200 failures with 1 MB emails pinned 400 MB when the counters kept the email (twice).
+    expect((process.memoryUsage().heapUsed - before) / 1e6).toBeLessThan(50);
   });
 
   it("does not lock the email for another address: an attacker cannot lock the real user out", () => {
