@@ -21,13 +21,6 @@ export interface AdjustmentRow {
   created_at: Date;
 }
 
-/** SELECT of an AdjustmentRow, from `adjustments a` joined to its meter `m`. */
-function adjustmentRowSql(): string {
-  return `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason,
-       a.actor, a.event_id::text AS event_id, a.reverts_id, a.created_at
-     FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id`;
-}
-
 export function toAdjustmentView(r: AdjustmentRow): AdjustmentView {
   return {
     id: r.id,
@@ -53,7 +46,9 @@ export async function listAdjustments(opts: {
 }): Promise<{ data: AdjustmentView[]; nextCursor: string | null }> {
   const pos = opts.cursor ? decodeCursor(opts.cursor, ZPosition) : null;
   const rows = await getPgPool().query<AdjustmentRow>(
-    `${adjustmentRowSql()}
+    `SELECT a.id, m.metric, a.customer_ref, a.period_start, a.delta::text AS delta, a.reason, a.actor,
+       a.event_id::text AS event_id, a.reverts_id, a.created_at
+     FROM adjustments a JOIN meters m ON m.tenant_id = a.tenant_id AND m.id = a.meter_id
      WHERE a.tenant_id = $1
        AND ($2::text IS NULL OR a.customer_ref = $2)
        AND ($3::text IS NULL OR m.metric = $3)

@@ -17,13 +17,9 @@ export interface CreateMeterOptions {
   idempotencyKey?: string;
 }
 
-/** Creates a meter; a metric that already has one (created here or by ingest) is a 409. */
-export async function createMeter(opts: CreateMeterOptions): Promise<MeterDto> {
-  return (await createMeterOnce(opts)).result;
-}
-
 /**
- * createMeter with the client's Idempotency-Key honoured (lib/api/idempotency.ts): a retry
+ * Creates a meter; a metric that already has one (created here or by ingest) is a 409. The
+ * client's Idempotency-Key is honoured (lib/api/idempotency.ts): a retry
  * after a lost 201 answers the meter as first created (`replayed`) instead of the 409 of a
  * metric that has a meter; the same key with another request is a 409.
  */

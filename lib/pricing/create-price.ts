@@ -24,13 +24,7 @@ export interface CreatePriceOptions {
  * Creates the price of a metric. A metric has one price (unique (tenant, metric)): a second
  * one is a 409 — change the existing price with PATCH. `source: "stripe"` is for prices
  * imported from the tenant's Stripe account; they have the same shape as local ones.
- */
-export async function createPrice(opts: CreatePriceOptions): Promise<PriceDto> {
-  return (await createPriceOnce(opts)).result;
-}
-
-/**
- * createPrice with the client's Idempotency-Key honoured (lib/api/idempotency.ts): a retry
+ * The client's Idempotency-Key is honoured (lib/api/idempotency.ts): a retry
  * after a lost 201 answers the price as first created (`replayed`), even if it was changed
  * (e.g. deactivated) since, instead of the 409 of a metric that has a price; the same key with
  * another request is a 409.

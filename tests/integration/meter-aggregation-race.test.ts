@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
-import { createMeter } from "@/lib/meters/create-meter";
+import { createMeterOnce } from "@/lib/meters/create-meter";
 import { updateMeter } from "@/lib/meters/update-meter";
 import { verifyCounters } from "@/lib/usage/verify-counters";
 import { isoNow } from "../helpers/ingest";
@@ -21,7 +21,11 @@ describe("PATCH aggregation racing the first ingest", () => {
     let changed = 0;
     for (let i = 0; i < 40; i++) {
       const metric = `race_${i}`;
-      await createMeter({ tenantId: t.tenantId, input: { metric, displayName: metric, aggregation: "sum" }, actor });
+      await createMeterOnce({
+        tenantId: t.tenantId,
+        input: { metric, displayName: metric, aggregation: "sum" },
+        actor,
+      });
       const events = [2, 3].map((quantity, j) => ({
         metric,
         customerRef: "cus_race",
