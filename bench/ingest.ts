@@ -14,6 +14,7 @@
 //      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset,
 //      BENCH_SLICES (default 3): batched ingest and its baseline alternate in this many slices,
 //      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server,
+//      BENCH_SERVER_STDOUT=<file> to keep the server's stdout (e.g. with "--trace-gc-nvp"),
 //      BENCH_KEEP_DB=1 to keep the bench database after the run (it is dropped by default),
 //      BENCH_BARE_HOT_ROUTES=1 for the experiment without Next.js (bench/probes/hot-routes-server.ts).
 // Each latency phase also records the autovacuum work running at its start and end or finished

@@ -2,7 +2,7 @@
 // (closed-loop saturation with autocannon; open-loop paced requests with our own client)
 // and CPU accounting per process from /proc.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -67,6 +67,8 @@ export interface NextServer {
  * BENCH_SERVER_NODE_ARGS adds command-line flags, which node applies after NODE_OPTIONS: e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under load, or
  * `--max-semi-space-size=16` to compare with V8's default young generation.
+ * BENCH_SERVER_STDOUT names a file for the server's stdout (ignored otherwise), e.g. to keep
+ * what `--trace-gc-nvp` prints.
  */
 export async function startNextServer(opts: {
   port: number;
@@ -100,7 +102,7 @@ export async function startNextServer(opts: {
       NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
       NEXTAUTH_URL: base,
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, "a") : "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
