@@ -102,7 +102,11 @@ export async function startNextServer(opts: {
       NEXTAUTH_SECRET: "bench-only-secret-0123456789abcdef0123",
       NEXTAUTH_URL: base,
     },
-    stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, "a") : "ignore", "inherit"],
+    stdio: [
+      "ignore",
+      process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, "a") : "ignore",
+      "inherit",
+    ],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
