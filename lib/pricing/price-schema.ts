@@ -17,9 +17,12 @@ const ZUnitAmount = z
   .max(Number.MAX_SAFE_INTEGER);
 
 // Stripe: "a decimal value in cents (or local equivalent) with at most 12 decimal places".
-const ZAmountDecimal = z
-  .string()
-  .regex(/^\d{1,20}(\.\d{1,12})?$/, "must be a non-negative decimal string with at most 12 decimal places");
+// `abort`: a malformed string stops here; the refinements below parse only well-formed ones
+// (without it zod ran them on "12,50" too, and parseFixed's SyntaxError answered 500).
+const ZAmountDecimal = z.string().regex(/^\d{1,20}(\.\d{1,12})?$/, {
+  message: "must be a non-negative decimal string with at most 12 decimal places",
+  abort: true,
+});
 
 const ZFlatAmountDecimal = ZAmountDecimal.refine((s) => isInteger(parseFixed(s)), {
   // Stripe: flat_amount_decimal "accepts a decimal value representing an integer in the minor units".

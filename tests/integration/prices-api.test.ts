@@ -131,6 +131,17 @@ describe("prices API", () => {
         },
         'tiers[0].up_to: the last tier must have up_to "inf"',
       ],
+      [
+        // Not a decimal at all: refused like any malformed amount (it answered 500).
+        {
+          metric: "a",
+          currency: "usd",
+          billing_scheme: "tiered",
+          tiers_mode: "graduated",
+          tiers: [{ up_to: "inf", flat_amount_decimal: "12,50" }],
+        },
+        "tiers[0].flat_amount_decimal: must be a non-negative decimal string with at most 12 decimal places",
+      ],
       [{ metric: "Bad Metric", currency: "usd", unit_amount: 1 }, "metric: must match ^[a-z][a-z0-9_.-]{0,63}$"],
       [{ metric: "a", currency: "usd", unit_amount: 1, colour: "red" }, 'Unrecognized key: "colour"'],
     ];

@@ -135,6 +135,11 @@ describe("price validation follows Stripe's rules", () => {
     expect(problems(tiered([{ up_to: "inf", flat_amount_decimal: "1.5" }]))).toEqual([
       "tiers[0].flat_amount_decimal: must represent an integer amount in minor units",
     ]);
+    for (const bad of ["", "abc", "12,50", "1.2.3"]) {
+      expect(problems(tiered([{ up_to: "inf", flat_amount_decimal: bad }])), bad).toEqual([
+        "tiers[0].flat_amount_decimal: must be a non-negative decimal string with at most 12 decimal places",
+      ]);
+    }
   });
 
   it("refuses tiered prices without tiers_mode or tiers, with top-level amounts, or with transform_quantity", () => {
