@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatFixed, isInteger, parseFixed, toSafeInteger } from "./fixed";
+import { cmp, fixed, formatFixed, isInteger, parseFixed, toSafeInteger } from "./fixed";
 
 // The price fields use Stripe's own names and rules (https://docs.stripe.com/api/prices/create)
 // so a price imported from Stripe and one defined here are the same object. Validation
@@ -16,13 +16,24 @@ const ZUnitAmount = z
   .min(0, "must be ≥ 0")
   .max(Number.MAX_SAFE_INTEGER);
 
-// Stripe: "a decimal value in cents (or local equivalent) with at most 12 decimal places".
+const MAX_AMOUNT = fixed(Number.MAX_SAFE_INTEGER);
+
+// Stripe: "a decimal value in cents (or local equivalent) with at most 12 decimal places", and
+// otherwise "Same as unit_amount" (https://docs.stripe.com/api/prices/create): so the same
+// range as the integer form, ≤ 2^53 − 1 minor units. A price refused as unit_amount is refused
+// in its decimal form too, and a whole decimal amount always shows its integer form.
 // `abort`: a malformed string stops here; the refinements below parse only well-formed ones
 // (without it zod ran them on "12,50" too, and parseFixed's SyntaxError answered 500).
-const ZAmountDecimal = z.string().regex(/^\d{1,20}(\.\d{1,12})?$/, {
-  message: "must be a non-negative decimal string with at most 12 decimal places",
-  abort: true,
-});
+const ZAmountDecimal = z
+  .string()
+  .regex(/^\d{1,20}(\.\d{1,12})?$/, {
+    message: "must be a non-negative decimal string with at most 12 decimal places",
+    abort: true,
+  })
+  .refine((s) => cmp(parseFixed(s), MAX_AMOUNT) <= 0, {
+    message: `must be at most ${Number.MAX_SAFE_INTEGER} minor units`,
+    abort: true,
+  });
 
 const ZFlatAmountDecimal = ZAmountDecimal.refine((s) => isInteger(parseFixed(s)), {
   // Stripe: flat_amount_decimal "accepts a decimal value representing an integer in the minor units".

@@ -68,6 +68,33 @@ describe("price validation follows Stripe's rules", () => {
     expect(problems({ currency: "usd", unit_amount: -1 })[0]).toMatch(/^unit_amount: must be ≥ 0/);
   });
 
+  it("takes the decimal form of an amount in the same range as the integer form (≤ 2^53 − 1 minor units)", () => {
+    // Stripe: unit_amount_decimal is "Same as unit_amount, but accepts a decimal value"; the
+    // same price must not be refused as unit_amount 2^53 and accepted as "9007199254740992".
+    const tooBig = "must be at most 9007199254740991 minor units";
+    expect(problems({ currency: "usd", unit_amount: 2 ** 53 })[0]).toMatch(/^unit_amount: /);
+    expect(problems({ currency: "usd", unit_amount_decimal: "9007199254740992" })).toEqual([
+      `unit_amount_decimal: ${tooBig}`,
+    ]);
+    expect(problems({ currency: "usd", unit_amount_decimal: "99999999999999999999.999999999999" })).toEqual([
+      `unit_amount_decimal: ${tooBig}`,
+    ]);
+    expect(
+      problems(
+        tiered([
+          { up_to: 10, unit_amount_decimal: "9007199254740991.000000000001" },
+          { up_to: "inf", flat_amount_decimal: "10000000000000000000" },
+        ]),
+      ),
+    ).toEqual([`tiers[0].unit_amount_decimal: ${tooBig}`, `tiers[1].flat_amount_decimal: ${tooBig}`]);
+    // Within the range a whole decimal amount shows its integer form too, as API.md promises.
+    const max = ZPriceDefinition.parse({ currency: "usd", unit_amount_decimal: "9007199254740991" });
+    expect(toStripeFields(max)).toMatchObject({ unit_amount: 9007199254740991, unit_amount_decimal: "9007199254740991" });
+    expect(problems({ currency: "usd", unit_amount_decimal: "9007199254740990.999999999999" })).toEqual([]);
+    const flat = ZPriceDefinition.parse(tiered([{ up_to: "inf", flat_amount_decimal: "9007199254740991" }]));
+    expect(toStripeFields(flat).tiers?.[0]).toMatchObject({ flat_amount: 9007199254740991 });
+  });
+
   it("refuses a currency that is not an ISO 4217 code, and says what up_to must be", () => {
     expect(problems({ currency: "xyz", unit_amount: 1 })).toEqual([
       "currency: must be an ISO 4217 currency code, e.g. usd",
