@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calculatePrice, formatMinorUnits } from "@/lib/pricing/calculate-price";
+import { currencyExponent } from "@/lib/pricing/currencies";
 import { type PriceDefinition, type TPriceFieldsInput, ZPriceDefinition } from "@/lib/pricing/price-schema";
 import { Decimal, referencePrice } from "../helpers/exact-decimal";
 
@@ -348,6 +349,57 @@ describe("pricing properties", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  // What a UI shows must be what is charged: each label, read back, is quantity × unit amount
+  // (+ flat) = amount in major units, those numbers are the entry's exact minor-unit fields
+  // moved by the currency's exponent (0, 2 or 3 decimals), and the entries sum to the line.
+  it("every breakdown label reads back as the entry's exact numbers, in the currency's major unit", () => {
+    const label =
+      /^(?:Tier (\d+) \((?:over ([\d.]+)\)|([\d.]+)–([\d.]+)\]): )?([\d.]+) × ([\d.]+) ([A-Z]{3})(?: \+ ([\d.]+) ([A-Z]{3}) flat)? = ([\d.]+) ([A-Z]{3})$/;
+    fc.assert(
+      fc.property(
+        fc.constantFrom("usd", "jpy", "krw", "kwd", "bhd", "isk", "huf"),
+        fc.constantFrom("graduated" as const, "volume" as const, "per_unit" as const),
+        tiersArb,
+        decimalArb(300_000, 6),
+        (currency, mode, tiers, q) => {
+          const def = price(
+            mode === "per_unit"
+              ? { currency, unit_amount_decimal: tiers[0].unit_amount_decimal }
+              : { currency, billing_scheme: "tiered", tiers_mode: mode, tiers },
+          );
+          const calc = calculatePrice(def, q);
+          const major = (minor: string) => new Decimal(minor).div(new Decimal(10).pow(currencyExponent(currency)));
+          let sum = new Decimal(0);
+          for (const b of calc.breakdown) {
+            const m = label.exec(b.label);
+            expect(m, b.label).not.toBeNull();
+            const [, tier, over, from, upTo, lq, lu, c1, lf, c2, la, c3] = m!;
+            for (const c of [c1, c2, c3]) if (c !== undefined) expect(c).toBe(currency.toUpperCase());
+            expect(tier === undefined ? null : Number(tier)).toBe(b.tier);
+            if (b.tier !== null) expect(over ?? from).toBe(b.from);
+            expect(upTo ?? null).toBe(b.upTo);
+            expect(lq).toBe(b.quantity);
+            expect(new Decimal(lu).eq(major(b.unitAmountDecimal))).toBe(true);
+            expect(new Decimal(lf ?? 0).eq(major(b.flatAmountDecimal))).toBe(true);
+            expect(new Decimal(la).eq(major(b.amountDecimal))).toBe(true);
+            expect(
+              new Decimal(lq)
+                .mul(lu)
+                .add(lf ?? 0)
+                .eq(la),
+            ).toBe(true);
+            // never fewer decimals than the currency has (8400 KRW, 10.00 USD, 3.750 KWD)
+            expect(la.split(".")[1]?.length ?? 0).toBeGreaterThanOrEqual(currencyExponent(currency));
+            sum = sum.add(b.amountDecimal);
+          }
+          expect(sum.eq(calc.amountDecimal)).toBe(true);
+          expect(Math.abs(new Decimal(calc.amountDecimal).sub(calc.amount).toNumber())).toBeLessThanOrEqual(0.5);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatPath } from "@/lib/api/errors";
 import { toStripeFields, ZPriceDefinition } from "@/lib/pricing/price-schema";
@@ -89,7 +90,10 @@ describe("price validation follows Stripe's rules", () => {
     ).toEqual([`tiers[0].unit_amount_decimal: ${tooBig}`, `tiers[1].flat_amount_decimal: ${tooBig}`]);
     // Within the range a whole decimal amount shows its integer form too, as API.md promises.
     const max = ZPriceDefinition.parse({ currency: "usd", unit_amount_decimal: "9007199254740991" });
-    expect(toStripeFields(max)).toMatchObject({ unit_amount: 9007199254740991, unit_amount_decimal: "9007199254740991" });
+    expect(toStripeFields(max)).toMatchObject({
+      unit_amount: 9007199254740991,
+      unit_amount_decimal: "9007199254740991",
+    });
     expect(problems({ currency: "usd", unit_amount_decimal: "9007199254740990.999999999999" })).toEqual([]);
     const flat = ZPriceDefinition.parse(tiered([{ up_to: "inf", flat_amount_decimal: "9007199254740991" }]));
     expect(toStripeFields(flat).tiers?.[0]).toMatchObject({ flat_amount: 9007199254740991 });
@@ -202,5 +206,56 @@ describe("price validation follows Stripe's rules", () => {
     expect(
       problems({ currency: "usd", unit_amount: 1, transform_quantity: { divide_by: 2, round: "nearest" } }),
     ).toHaveLength(1);
+  });
+});
+
+describe("price validation properties", () => {
+  const decimalFields = (value: unknown) => [
+    { currency: "usd", unit_amount_decimal: value },
+    { ...tiered([{ up_to: "inf", unit_amount_decimal: value }]) },
+    { ...tiered([{ up_to: "inf", flat_amount_decimal: value }]) },
+  ];
+
+  it("any input to a decimal amount field is a validation issue or a price, never an exception", () => {
+    // Arbitrary text, near-decimal text and non-strings: a thrown error here is a 500 in the API.
+    const nearDecimal = fc
+      .array(fc.constantFrom("0", "1", "9", ".", ",", "-", "+", "e", " ", "x"), { maxLength: 40 })
+      .map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), nearDecimal, fc.anything()), (value) => {
+        for (const fields of decimalFields(value)) {
+          const r = ZPriceDefinition.safeParse(fields);
+          if (!r.success) expect(r.error.issues.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("an integer amount is the same price in either form, up to 2^53 − 1 minor units and not beyond", () => {
+    const amount = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }),
+      fc.bigInt({ min: 2n ** 53n - 1000n, max: 2n ** 53n + 1000n }),
+      fc.bigInt({ min: 2n ** 53n, max: 10n ** 20n - 1n }),
+    );
+    fc.assert(
+      fc.property(amount, (n) => {
+        const text = n.toString();
+        const safe = n <= BigInt(Number.MAX_SAFE_INTEGER);
+        const asDecimal = ZPriceDefinition.safeParse({ currency: "usd", unit_amount_decimal: text });
+        const flat = ZPriceDefinition.safeParse(tiered([{ up_to: "inf", flat_amount_decimal: text }]));
+        expect(asDecimal.success).toBe(safe);
+        expect(flat.success).toBe(safe);
+        if (!safe) return;
+        const asInteger = ZPriceDefinition.parse({ currency: "usd", unit_amount: Number(n) });
+        expect(asDecimal.data).toEqual(asInteger);
+        expect(toStripeFields(asInteger)).toMatchObject({ unit_amount: Number(n), unit_amount_decimal: text });
+        expect(toStripeFields(flat.data!).tiers?.[0]).toMatchObject({
+          flat_amount: Number(n),
+          flat_amount_decimal: text,
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
