@@ -1,9 +1,16 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
-import { canonicalJson, deriveIdempotencyKey, type EventPayload, normalizeQuantity, parseRfc3339 } from "./normalize";
+import {
+  canonicalJsonWithin,
+  deriveIdempotencyKey,
+  type EventPayload,
+  normalizeQuantity,
+  parseRfc3339,
+} from "./normalize";
 
 export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_FUTURE_MS = 5 * 60_000;
 export const MAX_META_BYTES = 4096;
+const MAX_META_DEPTH = MAX_META_BYTES / 2;
 const MAX_KEY_LENGTH = 255;
 const MAX_SOURCE_LENGTH = 64;
 const ALLOWED_FIELDS = new Set([
@@ -103,8 +110,13 @@ function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number
   if (meta !== undefined && meta !== null) {
     if (!isPlainObject(meta)) return refuse(".meta: must be an object");
     // Sorted keys change no byte count: the canonical text is as long as JSON.stringify's.
-    metaJson = canonicalJson(meta);
-    if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+    // Every level of nesting adds at least 2 bytes (its brackets), so a meta deeper than
+    // MAX_META_DEPTH is over the limit without serializing it (or overflowing the stack).
+    metaJson = canonicalJsonWithin(meta, MAX_META_DEPTH);
+    if (
+      metaJson === null ||
+      (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+    )
       return refuse(`.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
     // JSON writes U+0000 and unpaired surrogates as escapes (\u0000, \ud800…): without a
     // `\u` in the text there is nothing to look for.

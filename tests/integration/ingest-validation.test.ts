@@ -238,6 +238,24 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ]);
   });
 
+  it("refuses a meta nested deeper than 4 KiB can hold per event, where it used to overflow the stack (500)", async () => {
+    const t = await createTestTenant();
+    // 100,000 levels in 500 KB: valid JSON, but no meta of ≤ 4096 bytes nests beyond 2048 levels.
+    const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
+    const body = `{"events":[${JSON.stringify(good({ quantity: 2, idempotencyKey: "ok-1" }))},${JSON.stringify(good()).replace(/}$/, `,"meta":${deep}}`)}]}`;
+    const res = await postIngest(t.apiKey, body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(res.body.results[1]).toMatchObject({ index: 1, status: "rejected", error: { code: "validation_failed" } });
+    expect(res.body.results[1].error.message).toContain("events[1].meta: must be at most 4096 bytes serialized");
+    // As deep as 4 KiB allows (2,040 arrays, 4,080 bytes): stored, and its retry is a duplicate.
+    const deepest = `${"[".repeat(2040)}${"]".repeat(2040)}`;
+    const ok = `{"events":[${JSON.stringify(good({ idempotencyKey: "deep" })).replace(/}$/, `,"meta":{"a":${deepest}}}`)}]}`;
+    expect((await postIngest(t.apiKey, ok)).body.results[0].status).toBe("accepted");
+    expect((await postIngest(t.apiKey, ok)).body.results[0].status).toBe("duplicate");
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+  });
+
   it("a batch of only refused events stores nothing and creates no meter or counter", async () => {
     const t = await createTestTenant();
     const res = await postIngest(t.apiKey, { events: [good({ metric: "new_metric", quantity: -1 })] });
