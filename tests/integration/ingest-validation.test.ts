@@ -61,6 +61,35 @@ describe("POST /api/v1/events/ingest — request-level validation (nothing store
     expect(await ledgerCount(t.tenantId)).toBe(0);
   });
 
+  it("answers 400 invalid_json to a body that is not UTF-8 instead of storing U+FFFD in its place", async () => {
+    const t = await createTestTenant();
+    // JSON between systems must be UTF-8 (RFC 8259 §8.1). Decoded leniently, 0xFF and 0xFE
+    // both became U+FFFD: two different customers were stored as one, the second a "duplicate".
+    const send = (byte: number) =>
+      POST(
+        new Request("http://localhost/api/v1/events/ingest", {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${t.apiKey}`,
+            "content-type": "application/json",
+            origin: "http://localhost",
+          },
+          body: Buffer.concat([
+            Buffer.from('{"events":[{"metric":"api_calls","customerRef":"cus_'),
+            Buffer.from([byte]),
+            Buffer.from(`","quantity":1,"ts":"${isoNow(-1000)}"}]}`),
+          ]),
+        }),
+        { params: Promise.resolve({}) },
+      );
+    for (const byte of [0xff, 0xfe]) {
+      const res = await send(byte);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe("invalid_json");
+    }
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+  });
+
   it("answers 403 when the body or an event names another tenant", async () => {
     const t = await createTestTenant();
     const top = await postIngest(t.apiKey, { tenantId: newId("ten"), events: [good()] });
