@@ -35,6 +35,11 @@ export interface IngestEventsOptions {
   events: unknown[];
   /** Stored for events that do not name their own source (e.g. "csv", "demo"). */
   source?: string;
+  /**
+   * Indices of events whose `quantity` JSON number JSON.parse did not keep exactly
+   * (inexactQuantities, from the request's text): refused per event.
+   */
+  inexactQuantities?: ReadonlySet<number>;
   /** For tests: the server clock. */
   now?: Date;
 }
@@ -80,7 +85,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   const results: IngestEventResult[] = new Array(opts.events.length);
   const valid: ValidEvent[] = [];
   for (let i = 0; i < opts.events.length; i++) {
-    const check = validateEvent(opts.events[i], i, tenantId, nowMs);
+    const check = validateEvent(opts.events[i], i, tenantId, nowMs, opts.inexactQuantities?.has(i) === true);
     if (check.ok) {
       if (check.event.source === null && opts.source) check.event.source = opts.source;
       valid.push(check.event);

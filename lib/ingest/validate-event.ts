@@ -57,8 +57,14 @@ function stringField(v: unknown, min: number, max: number): boolean {
  * Validates and normalizes one event of an ingest batch. A refusal names the field
  * (`events[3].quantity: must be ≥ 0`) and never sinks the rest of the batch.
  */
-export function validateEvent(raw: unknown, index: number, tenantId: string, nowMs: number): EventCheck {
-  const checked = checkEvent(raw, index, tenantId, nowMs);
+export function validateEvent(
+  raw: unknown,
+  index: number,
+  tenantId: string,
+  nowMs: number,
+  inexactQuantity = false,
+): EventCheck {
+  const checked = checkEvent(raw, index, tenantId, nowMs, inexactQuantity);
   if (!("refusal" in checked)) return { ok: true, event: checked };
   // Built only for a refused event: the accepted path allocates no message or closure.
   const clientKey =
@@ -83,7 +89,13 @@ const UNADDRESSABLE_REF =
 
 const refuse = (refusal: string, code: RefusalCode = "validation_failed"): Refusal => ({ refusal, code });
 
-function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number): ValidEvent | Refusal {
+function checkEvent(
+  raw: unknown,
+  index: number,
+  tenantId: string,
+  nowMs: number,
+  inexactQuantity: boolean,
+): ValidEvent | Refusal {
   if (!isPlainObject(raw)) return refuse(": must be an object");
   for (const field of Object.keys(raw)) {
     if (!ALLOWED_FIELDS.has(field)) return refuse(`.${field}: unknown field`);
@@ -96,6 +108,11 @@ function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number
   if (customerRef === "." || customerRef === "..") return refuse(UNADDRESSABLE_REF);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return refuse(`.quantity: ${q.message}`);
+  // The number sent was not the double JSON.parse made of it (lib/ingest/inexact-quantities.ts).
+  if (inexactQuantity)
+    return refuse(
+      `.quantity: this JSON number is not exact as a double (it arrives as ${q.value}); send it as a decimal string`,
+    );
   if (typeof ts !== "string") return refuse(".ts: must be an RFC 3339 timestamp with offset");
   const tsMs = parseRfc3339(ts);
   if (tsMs === null) return refuse(".ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z");

@@ -336,6 +336,26 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     expect(await ledgerCount(t.tenantId)).toBe(2);
   });
 
+  it("refuses a JSON number that arrives as a shorter decimal than was sent, and stores the others exactly", async () => {
+    const t = await createTestTenant();
+    const ts = isoNow(-1000);
+    // Each parses to a double whose shortest form is another, short decimal: 1e17, 1, 0.3, 0.
+    const lossy = ["100000000000000001", "1.0000000000000001", "0.30000000000000001", "1e-400"];
+    const exact = ["100000000000000000", "1e17", "0.3", "2.5E0"];
+    const event = (q: string, i: number) =>
+      `{"metric":"api_calls","customerRef":"cus_1","quantity":${q},"ts":"${ts}","idempotencyKey":"k${i}","meta":{"quantity":${q}}}`;
+    const res = await postIngest(t.apiKey, `{"events":[${[...lossy, ...exact].map(event).join(",")}]}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 4, rejected: 4 });
+    for (const i of lossy.keys()) {
+      expect(res.body.results[i]).toMatchObject({ index: i, status: "rejected", error: { code: "validation_failed" } });
+      expect(res.body.results[i].error.message).toContain(`events[${i}].quantity`);
+      expect(res.body.results[i].error.message).toContain("send it as a decimal string");
+    }
+    expect(res.body.results.slice(4).map((r: { status: string }) => r.status)).toEqual(exact.map(() => "accepted"));
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("200000000000000002.8");
+  });
+
   it("sums past a single quantity's 32 integer digits without overflowing the counter", async () => {
     const t = await createTestTenant();
     const big = `${"9".repeat(32)}.999999`;
