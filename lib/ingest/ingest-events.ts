@@ -9,7 +9,7 @@ import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
 import { canonicalJson, compareKeys, type EventPayload, formatDecimal, samePayload } from "./normalize";
-import { uniqueValueOf } from "./unique-value";
+import { storedUniqueValue, uniqueValueOf } from "./unique-value";
 import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
 
 export type IngestStatus = "accepted" | "duplicate" | "conflict" | "rejected";
@@ -485,7 +485,7 @@ async function applyInserted(
         break;
       case "unique_count": {
         const v = uniqueValueOf(p.meter.unique_by, e.resourceId, e.meta);
-        if (v !== null) acc.uniques?.add(v);
+        if (v !== null) acc.uniques?.add(storedUniqueValue(v));
         break;
       }
       case "count":
