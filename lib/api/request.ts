@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { z } from "zod";
 import { ApiError, validationError } from "./errors";
 
@@ -60,11 +61,23 @@ function tooLarge(maxBytes: number): ApiError {
 }
 
 export async function readJson(req: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
-  const text = await readBodyText(req, maxBytes);
+  return (await readJsonWithText(req, maxBytes)).value;
+}
+
+/** readJson, also returning the body's text (for checks JSON.parse's values cannot answer). */
+export async function readJsonWithText(
+  req: Request,
+  maxBytes = DEFAULT_BODY_LIMIT,
+): Promise<{ value: unknown; text: string }> {
+  const bytes = await readBodyBytes(req, maxBytes);
+  // JSON between systems is UTF-8 (RFC 8259 §8.1). Decoded leniently, every invalid byte
+  // became U+FFFD, so two different customer refs or keys were stored as one.
+  if (!isUtf8(bytes)) throw new ApiError({ code: "invalid_json", message: "Request body is not valid UTF-8." });
+  const text = bytes.toString("utf8");
   if (text.trim() === "")
     throw new ApiError({ code: "invalid_json", message: "Request body is empty; expected JSON." });
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch {
     throw new ApiError({ code: "invalid_json", message: "Request body is not valid JSON." });
   }

@@ -9,7 +9,7 @@ import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import { formatMicros, toMicros } from "./micros";
 import { canonicalJson, compareKeys, type EventPayload, formatDecimal, samePayload } from "./normalize";
-import { uniqueValueOf } from "./unique-value";
+import { storedUniqueValue, uniqueValueOf } from "./unique-value";
 import { type RefusalCode, type ValidEvent, validateEvent } from "./validate-event";
 
 export type IngestStatus = "accepted" | "duplicate" | "conflict" | "rejected";
@@ -35,6 +35,11 @@ export interface IngestEventsOptions {
   events: unknown[];
   /** Stored for events that do not name their own source (e.g. "csv", "demo"). */
   source?: string;
+  /**
+   * Indices of events whose `quantity` JSON number JSON.parse did not keep exactly
+   * (inexactQuantities, from the request's text): refused per event.
+   */
+  inexactQuantities?: ReadonlySet<number>;
   /** For tests: the server clock. */
   now?: Date;
 }
@@ -80,7 +85,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   const results: IngestEventResult[] = new Array(opts.events.length);
   const valid: ValidEvent[] = [];
   for (let i = 0; i < opts.events.length; i++) {
-    const check = validateEvent(opts.events[i], i, tenantId, nowMs);
+    const check = validateEvent(opts.events[i], i, tenantId, nowMs, opts.inexactQuantities?.has(i) === true);
     if (check.ok) {
       if (check.event.source === null && opts.source) check.event.source = opts.source;
       valid.push(check.event);
@@ -480,7 +485,7 @@ async function applyInserted(
         break;
       case "unique_count": {
         const v = uniqueValueOf(p.meter.unique_by, e.resourceId, e.meta);
-        if (v !== null) acc.uniques?.add(v);
+        if (v !== null) acc.uniques?.add(storedUniqueValue(v));
         break;
       }
       case "count":

@@ -103,11 +103,33 @@ export function parseRfc3339(raw: string): number | null {
 
 /** JSON with object keys sorted at every level, so equal payloads compare (and hash) equal. */
 export function canonicalJson(value: unknown): string {
+  return canonicalJsonWithin(value, Number.POSITIVE_INFINITY) as string;
+}
+
+/**
+ * canonicalJson, or null when `value` nests arrays and objects more than `maxDepth` levels
+ * deep. A request body can hold a value 500,000 levels deep, and recursing into it overflowed
+ * the stack (a 500 for the whole batch); the bound stops before that.
+ */
+export function canonicalJsonWithin(value: unknown, maxDepth: number): string | null {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (maxDepth < 1) return null;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const text = canonicalJsonWithin(item, maxDepth - 1);
+      if (text === null) return null;
+      parts.push(text);
+    }
+    return `[${parts.join(",")}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+  for (const k of Object.keys(obj).sort()) {
+    const text = canonicalJsonWithin(obj[k], maxDepth - 1);
+    if (text === null) return null;
+    parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `{${parts.join(",")}}`;
 }
 
 // One-shot hashing (Node ≥ 20.12) skips a Hash object per call: ingest derives a key for

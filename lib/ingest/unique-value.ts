@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * The value a unique_count meter counts for one event: `resourceId`, or the meta field the
  * meter names (`Meter.uniqueBy`). Only strings, booleans and safe integers count, the
@@ -22,3 +24,21 @@ export const UNIQUE_VALUE_SQL = `CASE WHEN m.unique_by IS NULL THEN e.resource_i
   WHEN jsonb_typeof(e.meta -> m.unique_by) = 'number' AND (e.meta ->> m.unique_by) ~ '^-?[0-9]+$'
     AND abs((e.meta ->> m.unique_by)::numeric) <= 9007199254740991 THEN e.meta ->> m.unique_by
   END`;
+
+// counter_uniques keys its rows by (tenant, meter, customer, period, value), and a btree entry
+// holds at most 2,704 bytes: a meta string up to meta's 4 KiB failed the whole batch (500).
+// Beyond 1 KiB (with a customerRef of at most 765 bytes the key stays well under the limit)
+// the value is kept as its SHA-256, which counts the same distinct values.
+export const MAX_STORED_UNIQUE_BYTES = 1024;
+
+/** What counter_uniques stores for a distinct value: itself, or "sha256:" + hex when long. */
+export function storedUniqueValue(value: string): string {
+  if (value.length <= MAX_STORED_UNIQUE_BYTES / 3 || Buffer.byteLength(value, "utf8") <= MAX_STORED_UNIQUE_BYTES)
+    return value;
+  return `sha256:${createHash("sha256").update(value, "utf8").digest("hex")}`;
+}
+
+/** storedUniqueValue in SQL, of a text expression. */
+export const storedUniqueValueSql = (expr: string) =>
+  `CASE WHEN octet_length(${expr}) > ${MAX_STORED_UNIQUE_BYTES}
+    THEN 'sha256:' || encode(sha256(convert_to(${expr}, 'UTF8')), 'hex') ELSE ${expr} END`;

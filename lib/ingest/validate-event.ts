@@ -1,9 +1,16 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
-import { canonicalJson, deriveIdempotencyKey, type EventPayload, normalizeQuantity, parseRfc3339 } from "./normalize";
+import {
+  canonicalJsonWithin,
+  deriveIdempotencyKey,
+  type EventPayload,
+  normalizeQuantity,
+  parseRfc3339,
+} from "./normalize";
 
 export const METRIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_FUTURE_MS = 5 * 60_000;
 export const MAX_META_BYTES = 4096;
+const MAX_META_DEPTH = MAX_META_BYTES / 2;
 const MAX_KEY_LENGTH = 255;
 const MAX_SOURCE_LENGTH = 64;
 const ALLOWED_FIELDS = new Set([
@@ -50,8 +57,14 @@ function stringField(v: unknown, min: number, max: number): boolean {
  * Validates and normalizes one event of an ingest batch. A refusal names the field
  * (`events[3].quantity: must be ≥ 0`) and never sinks the rest of the batch.
  */
-export function validateEvent(raw: unknown, index: number, tenantId: string, nowMs: number): EventCheck {
-  const checked = checkEvent(raw, index, tenantId, nowMs);
+export function validateEvent(
+  raw: unknown,
+  index: number,
+  tenantId: string,
+  nowMs: number,
+  inexactQuantity = false,
+): EventCheck {
+  const checked = checkEvent(raw, index, tenantId, nowMs, inexactQuantity);
   if (!("refusal" in checked)) return { ok: true, event: checked };
   // Built only for a refused event: the accepted path allocates no message or closure.
   const clientKey =
@@ -76,7 +89,13 @@ const UNADDRESSABLE_REF =
 
 const refuse = (refusal: string, code: RefusalCode = "validation_failed"): Refusal => ({ refusal, code });
 
-function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number): ValidEvent | Refusal {
+function checkEvent(
+  raw: unknown,
+  index: number,
+  tenantId: string,
+  nowMs: number,
+  inexactQuantity: boolean,
+): ValidEvent | Refusal {
   if (!isPlainObject(raw)) return refuse(": must be an object");
   for (const field of Object.keys(raw)) {
     if (!ALLOWED_FIELDS.has(field)) return refuse(`.${field}: unknown field`);
@@ -89,6 +108,11 @@ function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number
   if (customerRef === "." || customerRef === "..") return refuse(UNADDRESSABLE_REF);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return refuse(`.quantity: ${q.message}`);
+  // The number sent was not the double JSON.parse made of it (lib/ingest/inexact-quantities.ts).
+  if (inexactQuantity)
+    return refuse(
+      `.quantity: this JSON number is not exact as a double (it arrives as ${q.value}); send it as a decimal string`,
+    );
   if (typeof ts !== "string") return refuse(".ts: must be an RFC 3339 timestamp with offset");
   const tsMs = parseRfc3339(ts);
   if (tsMs === null) return refuse(".ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z");
@@ -103,8 +127,13 @@ function checkEvent(raw: unknown, index: number, tenantId: string, nowMs: number
   if (meta !== undefined && meta !== null) {
     if (!isPlainObject(meta)) return refuse(".meta: must be an object");
     // Sorted keys change no byte count: the canonical text is as long as JSON.stringify's.
-    metaJson = canonicalJson(meta);
-    if (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+    // Every level of nesting adds at least 2 bytes (its brackets), so a meta deeper than
+    // MAX_META_DEPTH is over the limit without serializing it (or overflowing the stack).
+    metaJson = canonicalJsonWithin(meta, MAX_META_DEPTH);
+    if (
+      metaJson === null ||
+      (metaJson.length > MAX_META_BYTES / 3 && Buffer.byteLength(metaJson, "utf8") > MAX_META_BYTES)
+    )
       return refuse(`.meta: must be at most ${MAX_META_BYTES} bytes serialized`);
     // JSON writes U+0000 and unpaired surrogates as escapes (\u0000, \ud800…): without a
     // `\u` in the text there is nothing to look for.

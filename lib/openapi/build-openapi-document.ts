@@ -36,7 +36,7 @@ export const ZApiErrorBody = z.object({
 const ERROR_RESPONSES = {
   400: [
     "InvalidJson",
-    "The body is not valid JSON (`invalid_json`), or the path is not valid percent-encoded UTF-8 (`invalid_path`).",
+    "The body is not valid JSON or not UTF-8 (`invalid_json`), or the path is not valid percent-encoded UTF-8 (`invalid_path`).",
   ],
   401: ["Unauthorized", "Missing, unknown, revoked or expired API key (`unauthorized`)."],
   403: ["Forbidden", "The key lacks the scope, or a tenantId names another tenant (`forbidden`)."],

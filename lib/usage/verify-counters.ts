@@ -3,7 +3,7 @@ import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
-import { UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
+import { storedUniqueValueSql, UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
 
 export interface CounterDifference {
   tenantId: string;
@@ -350,7 +350,7 @@ async function fixCounters(client: PgClient, rows: Expected[]): Promise<number> 
       );
       await client.query(
         `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
-           SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, v.value
+           SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, ${storedUniqueValueSql("v.value")}
            FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
            CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
            WHERE e.tenant_id = $1 AND m.id = $2 AND e.customer_ref = $3 AND e.period_start = $4 AND NOT e.late

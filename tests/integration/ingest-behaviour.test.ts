@@ -231,6 +231,40 @@ describe("meters, customers and counters", () => {
     await expectCountersVerified(t.tenantId);
   });
 
+  it("counts long distinct values of a meta field (up to meta's 4 KiB) instead of failing the batch", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "documents", "unique_count", "docId");
+    // Incompressible, 3,000–4,000 bytes: past the 2,704 bytes a btree index entry holds, so
+    // storing the value itself in counter_uniques' key failed the whole batch with a 500.
+    const { randomBytes } = await import("node:crypto");
+    const long = (n: number) => randomBytes(n).toString("base64");
+    const [a, b] = [long(3000), long(2250)];
+    const res = await postIngest(t.apiKey, {
+      events: [
+        ev({ metric: "documents", meta: { docId: a }, idempotencyKey: "d1" }),
+        ev({ metric: "documents", meta: { docId: b }, idempotencyKey: "d2" }),
+        ev({ metric: "documents", meta: { docId: a }, idempotencyKey: "d3" }),
+        ev({ metric: "documents", meta: { docId: "short" }, idempotencyKey: "d4" }),
+        ev({ quantity: 3, idempotencyKey: "other" }),
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 5, rejected: 0 });
+    const again = await postIngest(t.apiKey, {
+      events: [ev({ metric: "documents", meta: { docId: b }, idempotencyKey: "d5" })],
+    });
+    expect(again.body.accepted).toBe(1);
+    expect(await counterValue(t.tenantId, "documents", "cus_1")).toBe("3");
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+    await expectCountersVerified(t.tenantId);
+    // counters verify --fix rebuilds the distinct values the same way.
+    await getPgPool().query("UPDATE counters SET value = 0 WHERE tenant_id = $1", [t.tenantId]);
+    await getPgPool().query("DELETE FROM counter_uniques WHERE tenant_id = $1", [t.tenantId]);
+    expect((await verifyCounters({ tenantId: t.tenantId, fix: true })).differences.length).toBeGreaterThan(0);
+    await expectCountersVerified(t.tenantId);
+    expect(await counterValue(t.tenantId, "documents", "cus_1")).toBe("3");
+  });
+
   it("puts events in the customer's anchored billing period", async () => {
     const t = await createTestTenant();
     await postIngest(t.apiKey, { events: [ev({ customerRef: "anchored", quantity: 1, ts: "2026-11-10T00:00:00Z" })] });

@@ -61,6 +61,35 @@ describe("POST /api/v1/events/ingest — request-level validation (nothing store
     expect(await ledgerCount(t.tenantId)).toBe(0);
   });
 
+  it("answers 400 invalid_json to a body that is not UTF-8 instead of storing U+FFFD in its place", async () => {
+    const t = await createTestTenant();
+    // JSON between systems must be UTF-8 (RFC 8259 §8.1). Decoded leniently, 0xFF and 0xFE
+    // both became U+FFFD: two different customers were stored as one, the second a "duplicate".
+    const send = (byte: number) =>
+      POST(
+        new Request("http://localhost/api/v1/events/ingest", {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${t.apiKey}`,
+            "content-type": "application/json",
+            origin: "http://localhost",
+          },
+          body: Buffer.concat([
+            Buffer.from('{"events":[{"metric":"api_calls","customerRef":"cus_'),
+            Buffer.from([byte]),
+            Buffer.from(`","quantity":1,"ts":"${isoNow(-1000)}"}]}`),
+          ]),
+        }),
+        { params: Promise.resolve({}) },
+      );
+    for (const byte of [0xff, 0xfe]) {
+      const res = await send(byte);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe("invalid_json");
+    }
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+  });
+
   it("answers 403 when the body or an event names another tenant", async () => {
     const t = await createTestTenant();
     const top = await postIngest(t.apiKey, { tenantId: newId("ten"), events: [good()] });
@@ -238,6 +267,24 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     ]);
   });
 
+  it("refuses a meta nested deeper than 4 KiB can hold per event, where it used to overflow the stack (500)", async () => {
+    const t = await createTestTenant();
+    // 100,000 levels in 500 KB: valid JSON, but no meta of ≤ 4096 bytes nests beyond 2048 levels.
+    const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
+    const body = `{"events":[${JSON.stringify(good({ quantity: 2, idempotencyKey: "ok-1" }))},${JSON.stringify(good()).replace(/}$/, `,"meta":${deep}}`)}]}`;
+    const res = await postIngest(t.apiKey, body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(res.body.results[1]).toMatchObject({ index: 1, status: "rejected", error: { code: "validation_failed" } });
+    expect(res.body.results[1].error.message).toContain("events[1].meta: must be at most 4096 bytes serialized");
+    // As deep as 4 KiB allows (2,040 arrays, 4,080 bytes): stored, and its retry is a duplicate.
+    const deepest = `${"[".repeat(2040)}${"]".repeat(2040)}`;
+    const ok = `{"events":[${JSON.stringify(good({ idempotencyKey: "deep" })).replace(/}$/, `,"meta":{"a":${deepest}}}`)}]}`;
+    expect((await postIngest(t.apiKey, ok)).body.results[0].status).toBe("accepted");
+    expect((await postIngest(t.apiKey, ok)).body.results[0].status).toBe("duplicate");
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+  });
+
   it("a batch of only refused events stores nothing and creates no meter or counter", async () => {
     const t = await createTestTenant();
     const res = await postIngest(t.apiKey, { events: [good({ metric: "new_metric", quantity: -1 })] });
@@ -287,6 +334,26 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     expect(exact.body.accepted).toBe(2);
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("9007211600419892.123456");
     expect(await ledgerCount(t.tenantId)).toBe(2);
+  });
+
+  it("refuses a JSON number that arrives as a shorter decimal than was sent, and stores the others exactly", async () => {
+    const t = await createTestTenant();
+    const ts = isoNow(-1000);
+    // Each parses to a double whose shortest form is another, short decimal: 1e17, 1, 0.3, 0.
+    const lossy = ["100000000000000001", "1.0000000000000001", "0.30000000000000001", "1e-400"];
+    const exact = ["100000000000000000", "1e17", "0.3", "2.5E0"];
+    const event = (q: string, i: number) =>
+      `{"metric":"api_calls","customerRef":"cus_1","quantity":${q},"ts":"${ts}","idempotencyKey":"k${i}","meta":{"quantity":${q}}}`;
+    const res = await postIngest(t.apiKey, `{"events":[${[...lossy, ...exact].map(event).join(",")}]}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 4, rejected: 4 });
+    for (const i of lossy.keys()) {
+      expect(res.body.results[i]).toMatchObject({ index: i, status: "rejected", error: { code: "validation_failed" } });
+      expect(res.body.results[i].error.message).toContain(`events[${i}].quantity`);
+      expect(res.body.results[i].error.message).toContain("send it as a decimal string");
+    }
+    expect(res.body.results.slice(4).map((r: { status: string }) => r.status)).toEqual(exact.map(() => "accepted"));
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("200000000000000002.8");
   });
 
   it("sums past a single quantity's 32 integer digits without overflowing the counter", async () => {

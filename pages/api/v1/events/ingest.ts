@@ -1,6 +1,7 @@
 import { servePagesRoute } from "@/lib/api/pages-route";
-import { readJson } from "@/lib/api/request";
+import { readJsonWithText } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
+import { inexactQuantities } from "@/lib/ingest/inexact-quantities";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { parseIngestRequest } from "@/lib/ingest/parse-ingest-request";
 
@@ -9,8 +10,9 @@ export const config = { api: { bodyParser: false } };
 
 export const POST = withApiKey(
   async ({ req, tenantId, requestId }) => {
-    const { events } = parseIngestRequest(await readJson(req), tenantId);
-    const outcome = await ingestEvents({ tenantId, events });
+    const { value, text } = await readJsonWithText(req);
+    const { events } = parseIngestRequest(value, tenantId);
+    const outcome = await ingestEvents({ tenantId, events, inexactQuantities: inexactQuantities(text) });
     return Response.json({
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,
