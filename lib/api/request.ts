@@ -94,20 +94,30 @@ export function unstorableText(s: string): string | null {
   return null;
 }
 
+// No API body nests anywhere near this deep; a 1 MiB body can nest ~500,000 levels, and
+// walking that recursively overflowed the stack (a 500). Ingest's meta is bounded the same way
+// (lib/ingest/validate-event.ts: each level costs at least 2 of its 4,096 bytes).
+export const MAX_JSON_DEPTH = 2048;
+
 /**
  * The first string (value or key) in `value` that Postgres cannot store (see unstorableText):
  * its path and the reason, or null. Such input is refused at the edge with a 422 instead of
- * failing in the database with a 500 or being stored altered.
+ * failing in the database with a 500 or being stored altered. A value nested deeper than
+ * MAX_JSON_DEPTH levels is refused too, at the first level past it.
  */
-export function findUnstorable(value: unknown, path = ""): { path: string; message: string } | null {
+export function findUnstorable(value: unknown, path = "", depth = 0): { path: string; message: string } | null {
   if (typeof value === "string") {
     const message = unstorableText(value);
     return message === null ? null : { path, message };
   }
   if (typeof value !== "object" || value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) {
+    // The path itself is thousands of "[0]"s: its start says where.
+    return { path: `${path.slice(0, 40)}…`, message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` };
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], `${path}[${i}]`);
+      const found = findUnstorable(value[i], `${path}[${i}]`, depth + 1);
       if (found !== null) return found;
     }
     return null;
@@ -116,7 +126,7 @@ export function findUnstorable(value: unknown, path = ""): { path: string; messa
     const at = path ? `${path}.${k}` : k;
     const message = unstorableText(k);
     if (message !== null) return { path: at, message };
-    const found = findUnstorable(v, at);
+    const found = findUnstorable(v, at, depth + 1);
     if (found !== null) return found;
   }
   return null;

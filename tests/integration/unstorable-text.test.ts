@@ -8,7 +8,7 @@ import { GET as eventsGet } from "@/app/api/v1/events/route";
 import { PATCH as meterPatch } from "@/app/api/v1/meters/[metric]/route";
 import { POST as metersPost } from "@/app/api/v1/meters/route";
 import { GET as usageHistory } from "@/app/api/v1/usage/history/route";
-import { findUnstorable } from "@/lib/api/request";
+import { findUnstorable, MAX_JSON_DEPTH } from "@/lib/api/request";
 import { GET as usageCurrent } from "@/pages/api/v1/usage/current";
 import { POST as projection } from "@/pages/api/v1/usage/projection";
 import { callRoute } from "../helpers/route";
@@ -67,6 +67,26 @@ describe("text Postgres cannot store, in API input", () => {
     expect(findUnstorable({ "\udc00k": 1 })).toEqual({ path: "\udc00k", message: lone });
     expect(findUnstorable({ a: "😀 \ud83d\ude00", b: null, c: 3, d: true })).toBeNull(); // pairs are fine
     expect(findUnstorable({ a: "a\\u0000b\\ud800" })).toBeNull(); // the escape text, not the character
+  });
+
+  it("refuses a body nested deeper than MAX_JSON_DEPTH with a 422, not a stack overflow (500)", async () => {
+    const t = await createTestTenant();
+    const key = await t.keyWith(["admin"]);
+    const deep = (levels: number) =>
+      `{"metric":"m_deep","displayName":"D","unit":${"[".repeat(levels)}${"]".repeat(levels)}}`;
+    for (const levels of [100_000, MAX_JSON_DEPTH + 1]) {
+      const res = await callRoute(metersPost, { method: "POST", path: "/x", key, body: deep(levels) });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+      expect(res.body.error.message).toBe(
+        `unit[0][0][0][0][0][0][0][0][0][0][0][0]…: must not nest more than ${MAX_JSON_DEPTH} levels deep`,
+      );
+    }
+    // At the bound itself the walk completes, and the schema answers (unit must be a string).
+    const atBound = await callRoute(metersPost, { method: "POST", path: "/x", key, body: deep(MAX_JSON_DEPTH - 1) });
+    expect(atBound.status).toBe(422);
+    expect(atBound.body.error.message).not.toContain("levels deep");
+    expect(findUnstorable(JSON.parse(deep(MAX_JSON_DEPTH - 1)))).toBeNull();
   });
 
   it("is refused with 422 validation_failed naming the field, on every kind of input", async () => {
