@@ -128,7 +128,11 @@ async function insertAdjustment(
          WHERE tenant_id = $1 AND meter_id = $2 AND customer_ref = $3 AND period_start = $4`,
           [tenantId, target.meterId, target.customerRef, target.periodStart.toISOString()],
         );
-        if (new Decimal(counter.rows[0].value).isNegative()) {
+        // Refused when it lowers the counter below zero. A `last` counter can already be below
+        // zero (a later, lower reading under its offset: docs/ingest.md, "Adjustments"); an
+        // adjustment or revert that raises it makes nothing negative and is let through, or
+        // the corrections behind that offset could never be undone one by one.
+        if (new Decimal(counter.rows[0].value).isNegative() && new Decimal(target.delta).isNegative()) {
           throw new ApiError({
             code: "validation_failed",
             message: `delta: would make the ${target.metric} counter negative (${formatDecimal(counter.rows[0].value)})`,

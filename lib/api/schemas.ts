@@ -1,12 +1,16 @@
 import { z } from "zod";
 
+/** 0001-01-01T00:00:00Z: instants before it have no year Postgres or ZRfc3339 accepts back. */
+export const FIRST_YEAR_MS = Date.parse("0001-01-01T00:00:00Z");
+
 /**
  * RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), as API.md requires. Year 0000
  * is RFC 3339 but not a year Postgres accepts (there is no year 0): refused here, not a 500.
  */
 export const ZRfc3339 = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-27T14:30:00Z" })
-  .refine((v) => !v.startsWith("0000"), "must be in year 0001 or later")
+  // By instant, not by text: 0001-01-01T00:00:00+01:00 is an instant of year 0000 in UTC.
+  .refine((v) => !v.startsWith("0000") && Date.parse(v) >= FIRST_YEAR_MS, "must be in year 0001 or later")
   .meta({ format: "date-time", examples: ["2026-11-27T14:30:00Z"] });
 
 /** Exact decimals travel as strings (never floats) in answers. */

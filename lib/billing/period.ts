@@ -24,7 +24,9 @@ const DAY_MS = 86_400_000;
 /**
  * A monthly period is at most 31 days long, so a period open at `now` started after
  * `now − OPEN_PERIOD_LOOKBACK_MS`: reads that must find the open period before they know the
- * customer's anchor fetch rows of periods starting in (now − this, now].
+ * customer's anchor fetch rows of periods starting in (now − this, now]. The one exception is
+ * the first period after an anchor change, which can be longer: those reads also fetch the
+ * period starting where the current anchor starts (`currentRegimeStartSql`, schedule.ts).
  */
 export const OPEN_PERIOD_LOOKBACK_MS = 32 * DAY_MS;
 

@@ -14,6 +14,7 @@
 //
 // The history is stored with the customer (`customers.billing_anchor_history`, oldest first)
 // and is null for a customer whose anchor never changed after it had usage, the common case.
+import { fromEpochMs } from "@/lib/db/epoch-ms";
 import { type BillingPeriod, type PeriodMs, periodForMs } from "./period";
 
 export interface AnchorRegime {
@@ -36,6 +37,16 @@ export interface BillingSchedule {
 export function scheduleSince(s: BillingSchedule): number | null {
   return s.history && s.history.length > 0 ? s.history[s.history.length - 1].untilMs : null;
 }
+
+/**
+ * SQL: where the current anchor's first period starts (the last regime's `untilMs`), from the
+ * customer's `billing_anchor_history` column; NULL without history. That first period runs
+ * from the open period at the change to the new anchor's next boundary, so it can last up to
+ * 62 days (longer if the anchor moves again while it is empty): reads that look for the open
+ * period among periods starting in the last OPEN_PERIOD_LOOKBACK_MS must also take this one.
+ */
+export const currentRegimeStartSql = (historyColumn: string): string =>
+  fromEpochMs(`(${historyColumn} -> -1 ->> 'untilMs')::bigint`);
 
 /** The billing period containing the instant `tsMs`. */
 export function periodInSchedule(tsMs: number, s: BillingSchedule): PeriodMs {

@@ -7,7 +7,7 @@ export const MAX_QUANTITY_DECIMALS = 6;
 const MAX_INTEGER_DIGITS = 32;
 const DECIMAL_STRING = /^\d+(\.\d+)?$/;
 // A double holds every decimal of up to 15 significant digits exactly (DBL_DIG).
-const MAX_EXACT_NUMBER_DIGITS = 15;
+export const MAX_EXACT_NUMBER_DIGITS = 15;
 
 export type QuantityResult = { ok: true; value: string } | { ok: false; message: string };
 

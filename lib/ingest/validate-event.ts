@@ -1,4 +1,5 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
+import { FIRST_YEAR_MS } from "@/lib/api/schemas";
 import {
   canonicalJsonWithin,
   deriveIdempotencyKey,
@@ -117,6 +118,9 @@ function checkEvent(
   const tsMs = parseRfc3339(ts);
   if (tsMs === null) return refuse(".ts: must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T14:30:00Z");
   if (tsMs > nowMs + MAX_FUTURE_MS) return refuse(".ts: more than 5 minutes in the future", "ts_in_future");
+  // As every other timestamp the API takes (ZRfc3339): an event of year 0000 (UTC) would be
+  // listed with a time, and a GET /events cursor, that no request can pass back.
+  if (tsMs < FIRST_YEAR_MS) return refuse(".ts: must be in year 0001 or later (UTC)");
   if (idempotencyKey !== undefined && !stringField(idempotencyKey, 1, MAX_KEY_LENGTH))
     return refuse(".idempotencyKey: must be a string of 1–255 characters of valid Unicode without U+0000");
   if (resourceId !== undefined && resourceId !== null && !stringField(resourceId, 1, 255))

@@ -1,7 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
-import { billingPeriodAt, scheduleOf } from "@/lib/billing/schedule";
+import { billingPeriodAt, currentRegimeStartSql, scheduleOf } from "@/lib/billing/schedule";
 import { getPgPool } from "@/lib/db/pg-pool";
 import {
   calculatePrice,
@@ -88,8 +88,9 @@ interface Snapshot {
 }
 
 // Everything a projection reads, in one statement (one round trip, one snapshot). The period
-// depends on the customer's anchor, so rows of the last two possible periods are fetched and
-// the open period is picked in code. Numerics travel as text to stay exact.
+// depends on the customer's anchor, so rows of the last two possible periods are fetched (and
+// of the current anchor's first period, which may start more than 32 days ago:
+// lib/billing/schedule.ts) and the open period is picked in code. Numerics travel as text to stay exact.
 // - counters: point reads on the counters (tenant_id, customer_ref, period_start) index;
 // - rollups: per-day usage of closed days (see trailing-usage.ts), ≤ 64 rows per metric;
 // - today: the ledger since UTC midnight for this customer only, on the events
@@ -98,14 +99,16 @@ interface Snapshot {
 // - adjustments: made since the trailing window's start (the later of the period's start and
 //   7 UTC days before today), summed per counter: they move the trailing rate too.
 const SNAPSHOT_SQL = `
+  WITH cust AS (SELECT billing_anchor, billing_anchor_history,
+      ${currentRegimeStartSql("billing_anchor_history")} AS regime_start
+    FROM customers WHERE tenant_id = $1 AND customer_ref = $2)
   SELECT
-    (SELECT json_build_object('anchor', billing_anchor, 'history', billing_anchor_history) FROM customers
-      WHERE tenant_id = $1 AND customer_ref = $2) AS customer,
+    (SELECT json_build_object('anchor', billing_anchor, 'history', billing_anchor_history) FROM cust) AS customer,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'aggregation', aggregation::text, 'unit', unit)), '[]')
       FROM meters WHERE tenant_id = $1) AS meters,
     (SELECT coalesce(json_agg(json_build_object('meter_id', meter_id, 'period_start', period_start, 'value', ${BILLABLE_VALUE_SQL("value")}::text,
         'adjustment_total', adjustment_total::text, 'event_count', event_count::text)), '[]')
-      FROM counters WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS counters,
+      FROM counters WHERE tenant_id = $1 AND customer_ref = $2 AND (period_start > $3 OR period_start = (SELECT regime_start FROM cust)) AND period_start <= $4) AS counters,
     (SELECT coalesce(json_agg(json_build_object('id', id, 'metric', metric, 'currency', currency,
         'billing_scheme', billing_scheme, 'unit_amount_decimal', unit_amount_decimal::text, 'tiers_mode', tiers_mode,
         'tiers', tiers, 'transform_quantity', transform_quantity, 'active', active, 'source', source::text)), '[]')
@@ -113,14 +116,14 @@ const SNAPSHOT_SQL = `
     (SELECT coalesce(json_agg(json_build_object('metric', metric, 'period_start', period_start, 'day', day,
         'quantity', quantity::text, 'events', events::text)), '[]')
       FROM usage_daily_rollups
-      WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4) AS rollups,
+      WHERE tenant_id = $1 AND customer_ref = $2 AND (period_start > $3 OR period_start = (SELECT regime_start FROM cust)) AND period_start <= $4) AS rollups,
     (SELECT coalesce(json_agg(t), '[]') FROM (
         SELECT metric, period_start, sum(quantity)::text AS quantity, count(*)::text AS events
         FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5
         GROUP BY metric, period_start) t) AS today,
     (SELECT coalesce(json_agg(a), '[]') FROM (
         SELECT meter_id, period_start, sum(delta)::text AS delta
-        FROM adjustments WHERE tenant_id = $1 AND customer_ref = $2 AND period_start > $3 AND period_start <= $4
+        FROM adjustments WHERE tenant_id = $1 AND customer_ref = $2 AND (period_start > $3 OR period_start = (SELECT regime_start FROM cust)) AND period_start <= $4
           AND created_at >= greatest(period_start, $6)
         GROUP BY meter_id, period_start) a) AS adjustments`;
 

@@ -1,7 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { BILLABLE_VALUE_SQL } from "@/lib/billing/billable-value";
 import { OPEN_PERIOD_LOOKBACK_MS } from "@/lib/billing/period";
-import { periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
+import { currentRegimeStartSql, periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { toEpochMsText } from "@/lib/db/epoch-ms";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { formatDecimal } from "@/lib/ingest/normalize";
@@ -21,8 +21,9 @@ export interface CurrentUsage {
 }
 
 // One round trip: the customer's anchor, every meter of the tenant, and the customer's
-// counters of the (at most two) periods that may be open; the open one is picked in code
-// once the anchor is known. A customer without meters gives one row with a NULL metric.
+// counters of the (at most two) periods that may be open — those starting in the last 32 days,
+// and the current anchor's first period, which may be longer (lib/billing/schedule.ts); the
+// open one is picked in code once the anchor is known. A customer without meters gives one row with a NULL metric.
 const CURRENT_USAGE_SQL = `
   SELECT ${toEpochMsText("c.billing_anchor")} AS anchor_ms, c.billing_anchor_history::text AS anchor_history,
          m.metric, m.aggregation::text AS aggregation, m.unit,
@@ -30,7 +31,7 @@ const CURRENT_USAGE_SQL = `
   FROM customers c
   LEFT JOIN meters m ON m.tenant_id = c.tenant_id
   LEFT JOIN counters k ON k.tenant_id = c.tenant_id AND k.meter_id = m.id AND k.customer_ref = c.customer_ref
-    AND k.period_start > $3 AND k.period_start <= $4
+    AND (k.period_start > $3 OR k.period_start = ${currentRegimeStartSql("c.billing_anchor_history")}) AND k.period_start <= $4
   WHERE c.tenant_id = $1 AND c.customer_ref = $2
   ORDER BY m.metric`;
 

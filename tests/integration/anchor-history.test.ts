@@ -3,6 +3,7 @@
 // read agrees on the periods. Audit 9 found events filed into periods that never existed.
 import { describe, expect, it } from "vitest";
 import { POST as postAdjustment } from "@/app/api/v1/adjustments/route";
+import { POST as createPriceRoute } from "@/app/api/v1/prices/route";
 import { createAdjustment } from "@/lib/adjustments/create-adjustment";
 import { toCustomerDto } from "@/lib/customers/schemas";
 import { updateCustomer } from "@/lib/customers/update-customer";
@@ -79,6 +80,35 @@ describe("billing-anchor changes keep the periods already drawn", () => {
     // and the 15th's natural periods follow
     await ingest(t.tenantId, "2026-04-16T00:00:00Z", [ev("2026-04-15T00:00:00Z", 1, "apr")]);
     expect(Object.keys(await counters(t.tenantId))).toContain("2026-04-15T00:00:00.000Z/2026-05-15T00:00:00.000Z");
+    await expectCountersVerified(t.tenantId);
+  });
+
+  it("usage/current and the projection read the new anchor's first period to its end, past 32 days", async () => {
+    // Moved on Mar 16 to the 15th: the open period runs Mar 1 – Apr 15 (45 days). Its counter
+    // starts more than 32 days before Apr 10; the reads must still find it.
+    const { t } = await movedCustomer();
+    await ingest(t.tenantId, "2026-03-20T00:00:00Z", [ev("2026-03-20T00:00:00Z", 7, "mar")]);
+    await createAdjustment({
+      tenantId: t.tenantId,
+      input: { metric: "calls", customerRef: "c", delta: "3", reason: "credit back" },
+      actor: { type: "api_key", id: "key_test" },
+      now: new Date("2026-04-09T00:00:00Z"),
+    });
+    const priced = await callRoute(createPriceRoute, {
+      method: "POST",
+      path: "/api/v1/prices",
+      key: t.apiKey,
+      body: { metric: "calls", currency: "usd", billing_scheme: "per_unit", unit_amount: 2 },
+    });
+    expect(priced.status).toBe(201);
+    const at = new Date("2026-04-10T00:00:00Z");
+    const current = await getCurrentUsage({ tenantId: t.tenantId, customerRef: "c", now: at });
+    expect(current.period).toEqual({ start: "2026-03-01T00:00:00.000Z", end: "2026-04-15T00:00:00.000Z" });
+    expect(current.metrics).toEqual([{ metric: "calls", aggregation: "sum", value: "10", unit: null }]);
+    const projection = await projectUsage({ tenantId: t.tenantId, customerRef: "c", now: at });
+    expect(projection.period).toEqual(current.period);
+    expect(projection.lineItems[0]).toMatchObject({ metric: "calls", quantity: "10", amount: 20 });
+    expect(Number(projection.lineItems[0].projectedQuantity)).toBeGreaterThanOrEqual(10);
     await expectCountersVerified(t.tenantId);
   });
 

@@ -224,6 +224,47 @@ describe("events list", () => {
     }
   });
 
+  it("never hands out a cursor it refuses: an event time before year 0001 (UTC) is refused at ingest", async () => {
+    const t = await createTestTenant();
+    // Year 0000 (or year 0001 at a positive offset, an instant of year 0000 in UTC) is no year
+    // the API takes back: a page ending on such an event had a nextCursor answered with 422.
+    const out = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        { metric: "api_calls", customerRef: "cus_Y", quantity: 1, ts: at(1), idempotencyKey: "a" },
+        { metric: "api_calls", customerRef: "cus_Y", quantity: 1, ts: "0000-06-01T00:00:00Z", idempotencyKey: "y0" },
+        {
+          metric: "api_calls",
+          customerRef: "cus_Y",
+          quantity: 1,
+          ts: "0001-01-01T00:00:00+01:00",
+          idempotencyKey: "y0b",
+        },
+        { metric: "api_calls", customerRef: "cus_Y", quantity: 1, ts: "0001-01-01T00:00:00Z", idempotencyKey: "y1" },
+        {
+          metric: "api_calls",
+          customerRef: "cus_Y",
+          quantity: 1,
+          ts: "0001-01-01T00:00:00-01:00",
+          idempotencyKey: "y1b",
+        },
+      ],
+    });
+    expect(out.results.map((r) => r.status)).toEqual(["accepted", "rejected", "rejected", "accepted", "accepted"]);
+    expect(out.results[1].error).toEqual({
+      code: "validation_failed",
+      message: "events[1].ts: must be in year 0001 or later (UTC)",
+    });
+    const { seen } = await allPages(t.apiKey, "&customerRef=cus_Y", 1);
+    expect(seen.map((e) => e.idempotencyKey)).toEqual(["a", "y1b", "y1"]);
+    // and a filter at such an instant is refused like a year-0000 one
+    const res = await callRoute(listEvents, {
+      path: `/api/v1/events?from=${encodeURIComponent("0001-01-01T00:00:00+01:00")}`,
+      key: t.apiKey,
+    });
+    expect(res.status).toBe(422);
+  });
+
   it("stays stable while events are inserted between pages: every pre-existing event exactly once", async () => {
     const t = await createTestTenant();
     const initial = Array.from({ length: 30 }, (_, i) => ({

@@ -67,4 +67,37 @@ describe("a last meter whose offset exceeds a later reading", () => {
     expect((await projectUsage({ tenantId: t.tenantId, customerRef: "c", now })).total).toBe(500);
     await expectCountersVerified(t.tenantId);
   });
+
+  it("lets an adjustment or a revert that raises a counter already below zero through: it makes nothing negative", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "seats", "last");
+    const now = new Date("2026-03-20T00:00:00Z");
+    const reading = (quantity: number, ts: string) =>
+      ingestEvents({ tenantId: t.tenantId, events: [{ metric: "seats", customerRef: "c", quantity, ts }], now });
+    const adjust = (input: Record<string, string>) =>
+      createAdjustment({
+        tenantId: t.tenantId,
+        input: { reason: "r", ...input },
+        actor: { type: "api_key", id: "key_test" },
+        now,
+      });
+    await reading(100, "2026-03-02T00:00:00Z");
+    const a = await adjust({ metric: "seats", customerRef: "c", delta: "-50" });
+    const b = await adjust({ metric: "seats", customerRef: "c", delta: "-40" });
+    await reading(5, "2026-03-04T00:00:00Z");
+    expect(await counterValue(t.tenantId, "seats", "c")).toBe("-85");
+    // Undoing one of the two corrections raises the counter (−85 → −35): nothing becomes negative.
+    await adjust({ revertsId: a.id });
+    expect(await counterValue(t.tenantId, "seats", "c")).toBe("-35");
+    await adjust({ metric: "seats", customerRef: "c", delta: "10" });
+    expect(await counterValue(t.tenantId, "seats", "c")).toBe("-25");
+    // Lowering it further is still refused.
+    await expect(adjust({ metric: "seats", customerRef: "c", delta: "-1" })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    await adjust({ revertsId: b.id });
+    expect(await counterValue(t.tenantId, "seats", "c")).toBe("15");
+    expect((await getCurrentUsage({ tenantId: t.tenantId, customerRef: "c", now })).metrics[0].value).toBe("15");
+    await expectCountersVerified(t.tenantId);
+  });
 });

@@ -146,6 +146,32 @@ describe("/api/v1/adjustments", () => {
     expect(res.status).toBe(403);
   });
 
+  it("refuses a JSON-number delta that a double cannot hold exactly, as ingest refuses such a quantity", async () => {
+    const t = await createTestTenant();
+    await withUsage(t, "cus_1");
+    const post = (delta: string) =>
+      callRoute(adjustmentsPost, {
+        method: "POST",
+        path: "/api/v1/adjustments",
+        key: t.apiKey,
+        body: `{"metric":"api_calls","customerRef":"cus_1","reason":"r","delta":${delta}}`,
+      });
+    // JSON.parse turns these into 12345678901.123455 and 9007199254740992: never what was sent.
+    for (const delta of ["12345678901.123456", "-9007199254740993"]) {
+      const res = await post(delta);
+      expect(res.status).toBe(422);
+      expect(res.body.error.details[0].path).toBe("delta");
+    }
+    // as a decimal string it is exact; a number of up to 15 significant digits is too
+    expect((await post('"12345678901.123456"')).body.delta).toBe("12345678901.123456");
+    expect((await post("-1.5")).body.delta).toBe("-1.5");
+    const adjustments = await callRoute(adjustmentsGet, {
+      path: "/api/v1/adjustments?customerRef=cus_1",
+      key: t.apiKey,
+    });
+    expect(adjustments.body.data.map((a: { delta: string }) => a.delta)).toEqual(["-1.5", "12345678901.123456"]);
+  });
+
   it("lists adjustments newest first with cursor pagination and filters", async () => {
     const t = await createTestTenant();
     await withUsage(t, "cus_1");

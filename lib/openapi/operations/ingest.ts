@@ -22,7 +22,7 @@ const ZEventTime = z
   .meta({
     format: "date-time",
     examples: ["2026-11-27T14:30:00Z"],
-    description: "Event time, RFC 3339 with offset, at most 5 minutes in the future.",
+    description: "Event time, RFC 3339 with offset, at most 5 minutes in the future and not before year 0001 (UTC).",
   });
 
 export const ZIngestEvent = z.strictObject({
