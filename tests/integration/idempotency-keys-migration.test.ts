@@ -1,48 +1,19 @@
 // Migration 20261203100000_idempotency_keys moves the adjustments' Idempotency-Keys into the
 // shared idempotency_keys table, with the answer each was made with written out in SQL: it must
 // be the body POST /api/v1/adjustments answered (toAdjustmentView), or a retry would see another.
-import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AdjustmentRow, toAdjustmentView } from "@/lib/adjustments/list-adjustments";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { freshDatabase, migrationsUpTo } from "../helpers/migrations";
 
-const MIGRATIONS = path.join(process.cwd(), "prisma", "migrations");
 const THIS_ONE = "20261203100000_idempotency_keys";
 const DB = "sm_idempotency_keys_migration";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** The migrations before this one only (or up to it), as a directory migrateDatabase can read. */
-function migrationsBefore(name: string, including = false): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "sm-migrations-"));
-  dirs.push(dir);
-  for (const d of readdirSync(MIGRATIONS)) {
-    if (d < name || (including && d === name)) symlinkSync(path.join(MIGRATIONS, d), path.join(dir, d));
-  }
-  return dir;
-}
-
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB}"`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL as string);
-  url.pathname = `/${DB}`;
-  return url.toString();
-}
-
 describe(`migration ${THIS_ONE}`, () => {
   it("stores each keyed adjustment's answer exactly as the API gave it, and drops the old columns", async () => {
-    const url = await freshDatabase();
-    const before = await migrateDatabase(url, migrationsBefore(THIS_ONE));
+    const url = await freshDatabase(DB);
+    const before = await migrateDatabase(url, migrationsUpTo(THIS_ONE, false));
     expect(before.applied).toContain("20261202100000_adjustment_idempotency_key");
     expect(before.applied).not.toContain(THIS_ONE);
 
@@ -79,7 +50,7 @@ describe(`migration ${THIS_ONE}`, () => {
       expect(adjustments).toHaveLength(4);
 
       // Up to this one: later migrations are not this test's subject.
-      const after = await migrateDatabase(url, migrationsBefore(THIS_ONE, true));
+      const after = await migrateDatabase(url, migrationsUpTo(THIS_ONE, true));
       expect(after.applied).toEqual([THIS_ONE]);
 
       const { rows: keys } = await client.query<{
