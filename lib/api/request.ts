@@ -156,9 +156,23 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S, ma
   return parseWith(schema, await readJson(req, maxBytes));
 }
 
+/**
+ * Parses the query string with a zod schema. A parameter given twice (`?customerRef=a&customerRef=b`)
+ * is refused: no parameter takes a list, and which of the two applies would be a guess.
+ */
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  const params = Object.fromEntries(new URL(req.url).searchParams.entries());
-  return parseWith(schema, params);
+  const params = new Map<string, string>();
+  for (const [k, v] of new URL(req.url).searchParams) {
+    if (params.has(k)) {
+      throw new ApiError({
+        code: "validation_failed",
+        message: `${k}: given more than once`,
+        details: [{ path: k, message: "given more than once" }],
+      });
+    }
+    params.set(k, v);
+  }
+  return parseWith(schema, Object.fromEntries(params));
 }
 
 /** API.md: a tenantId in body or query is optional, but must be the caller's own. */

@@ -153,6 +153,26 @@ describe("events list", () => {
     }
   });
 
+  it("refuses a parameter given twice instead of silently taking one (the key's own tenantId included)", async () => {
+    const t = await createTestTenant();
+    await ingest(t.tenantId, [{ metric: "api_calls", customerRef: "cus_b", quantity: 1, ts: at(1) }]);
+    for (const q of [
+      "customerRef=cus_a&customerRef=cus_b",
+      `tenantId=${t.tenantId}&tenantId=ten_other`,
+      "limit=1&limit=2",
+    ]) {
+      const res = await callRoute(listEvents, { path: `/api/v1/events?${q}`, key: t.apiKey });
+      expect(res.status, q).toBe(422);
+      expect(res.body.error).toMatchObject({
+        code: "validation_failed",
+        message: `${q.split("=")[0]}: given more than once`,
+      });
+    }
+    const once = await callRoute(listEvents, { path: "/api/v1/events?customerRef=cus_b", key: t.apiKey });
+    expect(once.status).toBe(200);
+    expect(once.body.data).toHaveLength(1);
+  });
+
   it("pages with no duplicates and no gaps, including events that share a timestamp", async () => {
     const t = await createTestTenant();
     const events = Array.from({ length: 45 }, (_, i) => ({
