@@ -133,14 +133,24 @@ async function anchorChangeHistory(
   const at = since !== null && opts.now.getTime() < since ? since : opts.now.getTime();
   const open = periodInSchedule(at, schedule);
   const openStart = new Date(open.startMs);
-  // Usage of the open period, or of a later one (an event may be up to 5 minutes ahead).
+  // Usage of the open period, or of a later one (an event may be up to 5 minutes ahead). A late
+  // max/last/unique_count event leaves only a delta-0 adjustment (and a counter with no event
+  // and no adjustment total) in the open period: that moves nothing, and its rows keep their
+  // period start, which stays the start of the new anchor's first period. It does not count
+  // here; it does below, where any row means the old anchor has drawn periods.
   const usageFrom = async (from: Date | null) =>
     (await tx.counter.findFirst({
-      where: { tenantId, customerRef, ...(from ? { periodStart: { gte: from } } : {}) },
+      where: {
+        tenantId,
+        customerRef,
+        ...(from
+          ? { periodStart: { gte: from }, OR: [{ eventCount: { gt: 0 } }, { adjustmentTotal: { not: 0 } }] }
+          : {}),
+      },
       select: { meterId: true },
     })) ??
     (await tx.adjustment.findFirst({
-      where: { tenantId, customerRef, ...(from ? { periodStart: { gte: from } } : {}) },
+      where: { tenantId, customerRef, ...(from ? { periodStart: { gte: from }, delta: { not: 0 } } : {}) },
       select: { id: true },
     }));
   if (await usageFrom(openStart)) {

@@ -14,7 +14,7 @@ import { formatDecimal } from "@/lib/ingest/normalize";
 import { projectUsage } from "@/lib/projection/project-usage";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
-import { expectCountersVerified } from "../helpers/ingest";
+import { createMeterRow, expectCountersVerified } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
@@ -207,6 +207,41 @@ describe("billing-anchor changes keep the periods already drawn", () => {
     expect(row.billingAnchorHistory).toBeNull();
     // a real move of that open period is still refused
     await expect(move(t.tenantId, "2026-03-16T00:00:00Z", "2026-03-17T00:00:00Z")).rejects.toMatchObject({
+      code: "conflict",
+    });
+  });
+
+  it("a late max event's delta-0 adjustment in the open period does not block a move; a late sum event's does", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "peak", "max");
+    const late = await ingestEvents({
+      tenantId: t.tenantId,
+      now: new Date("2026-03-10T00:00:00Z"),
+      events: [
+        { metric: "peak", customerRef: "c", quantity: 7, ts: "2026-01-10T00:00:00Z", idempotencyKey: "jan-peak" },
+      ],
+    });
+    expect(late.results[0]).toMatchObject({ status: "accepted", late: true });
+    const auto = await db.adjustment.findMany({ where: { tenantId: t.tenantId, customerRef: "c" } });
+    expect(auto.map((a) => [a.periodStart.toISOString(), formatDecimal(a.delta.toString())])).toEqual([
+      ["2026-03-01T00:00:00.000Z", "0"],
+    ]);
+    // Before: 409 "already has usage in its current billing period", though nothing had moved.
+    const moved = await move(t.tenantId, "2026-01-15T00:00:00Z", "2026-03-10T00:00:00Z");
+    expect(moved.currentPeriod).toEqual({ start: "2026-03-01T00:00:00.000Z", end: "2026-03-15T00:00:00.000Z" });
+    // The delta-0 rows keep their period start, the new anchor's first period's.
+    const peak = await getCurrentUsage({
+      tenantId: t.tenantId,
+      customerRef: "c",
+      now: new Date("2026-03-12T00:00:00Z"),
+    });
+    expect(peak.period).toEqual({ start: "2026-03-01T00:00:00.000Z", end: "2026-03-15T00:00:00.000Z" });
+    expect(peak.metrics.find((m) => m.metric === "peak")?.value).toBe("0");
+    await expectCountersVerified(t.tenantId);
+
+    // A late sum event moves the open period (+quantity): a move is refused as before.
+    await ingest(t.tenantId, "2026-03-20T00:00:00Z", [ev("2026-02-01T00:00:00Z", 4, "feb-late")]);
+    await expect(move(t.tenantId, "2026-01-20T00:00:00Z", "2026-03-20T00:00:00Z")).rejects.toMatchObject({
       code: "conflict",
     });
   });
