@@ -14,7 +14,9 @@ function cli(...args: string[]) {
   return { code: res.status, stdout: res.stdout, stderr: res.stderr, last: lines[lines.length - 1] };
 }
 
-describe("CLI", () => {
+// Each call starts a node process that loads tsx and the app (1–3 s on a loaded 2-core machine):
+// a test that makes a dozen of them needs more than the suite's 30 s.
+describe("CLI", { timeout: 120_000 }, () => {
   it("tenant create --json prints { tenantId, apiKey } as the last line, with an every-scope key", async () => {
     const res = cli("tenant", "create", "--name", "Acme CLI", "--json");
     expect(res.code).toBe(0);
