@@ -215,6 +215,20 @@ describe("console session wrapper", () => {
     expectError(await bad("{not json"), 400, "invalid_json");
   });
 
+  it("answers 422, not a 500, to a key id in the path that Postgres cannot store (U+0000, an unpaired surrogate)", async () => {
+    const m = await member("owner");
+    for (const [route, id] of [
+      [revoke.POST, "key_a\u0000"],
+      [rotate.POST, "key_a\u0000"],
+      [revoke.POST, "key_\ud800"],
+      [rotate.POST, "key_\ud800"],
+    ] as const) {
+      const res = await callRoute(route, { method: "POST", path: "/x", headers: { cookie: m.cookie }, params: { id } });
+      expectError(res, 422, "validation_failed");
+      expect(res.body.error.details[0].path).toBe("id");
+    }
+  });
+
   it("revokes and rotates; rotation returns a new working key and kills the old one", async () => {
     const m = await member("owner");
     const created = await createApiKey({
