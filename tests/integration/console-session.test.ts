@@ -213,6 +213,10 @@ describe("console session wrapper", () => {
     const past = await bad({ name: "x", scopes: ["admin"], expiresAt: "2001-01-01T00:00:00Z" });
     expect(past.body.error.details[0]).toEqual({ path: "expiresAt", message: "must be in the future" });
     expectError(await bad("{not json"), 400, "invalid_json");
+    // An expiry past year 9999 in UTC was sent to Postgres and answered 500.
+    const y10k = await bad({ name: "x", scopes: ["admin"], expiresAt: "9999-12-31T23:59:59-23:59" });
+    expectError(y10k, 422, "validation_failed");
+    expect(y10k.body.error.details[0].path).toBe("expiresAt");
   });
 
   it("answers 422, not a 500, to a key id in the path that Postgres cannot store (U+0000, an unpaired surrogate)", async () => {
