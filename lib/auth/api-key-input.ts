@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ZRfc3339 } from "@/lib/api/schemas";
 import { API_KEY_SCOPES, type ApiKeySummary, ZApiKeyScope } from "./api-keys";
 
-export const ZCreateApiKey = z.object({
+// Strict: a misspelt field (`expires_at`) was dropped silently, creating a key that never expires.
+export const ZCreateApiKey = z.strictObject({
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
   scopes: z
     .array(ZApiKeyScope)

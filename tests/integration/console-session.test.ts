@@ -217,6 +217,12 @@ describe("console session wrapper", () => {
     const y10k = await bad({ name: "x", scopes: ["admin"], expiresAt: "9999-12-31T23:59:59-23:59" });
     expectError(y10k, 422, "validation_failed");
     expect(y10k.body.error.details[0].path).toBe("expiresAt");
+    // A misspelt expiry was ignored: the key was created (201) and never expired.
+    const misspelt = await bad({ name: "x", scopes: ["admin"], expires_at: "2099-01-01T00:00:00Z" });
+    expectError(misspelt, 422, "validation_failed");
+    expect(misspelt.body.error.details[0].path).toBe("");
+    expect(misspelt.body.error.message).toContain("expires_at");
+    expect(await db.apiKey.count({ where: { tenantId: m.tenantId, name: "x" } })).toBe(0);
   });
 
   it("answers 422, not a 500, to a key id in the path that Postgres cannot store (U+0000, an unpaired surrogate)", async () => {
