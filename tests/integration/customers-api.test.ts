@@ -233,4 +233,22 @@ describe("customers API", () => {
     } while (cursor);
     expect(seen).toEqual([...refs].sort());
   });
+
+  it("pages past customers whose refs are long and not ASCII: the nextCursor it gives is accepted back", async () => {
+    const t = await createTestTenant();
+    // 255 characters (the longest customerRef) of 3 UTF-8 bytes each, and of JSON escapes: their
+    // nextCursor was over the 512 characters a cursor could have, so page 2 answered 422.
+    const refs = ["顧".repeat(255), "\u0001".repeat(255), "a".repeat(255)].sort();
+    for (const r of refs) await addCustomer(t.tenantId, r);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : "?limit=1";
+      const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key: t.apiKey });
+      expect(page.status, JSON.stringify(page.body.error)).toBe(200);
+      seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect([...seen].sort()).toEqual(refs);
+  });
 });
