@@ -14,10 +14,16 @@ export const ZLimit = z.coerce
   .default(100)
   .meta({ description: "Page size, 1–1000 (default 100)." });
 
+// Long enough for every cursor a list hands out: a customers cursor holds a customerRef of up
+// to 255 characters, each up to 6 bytes in JSON (`\u0001`) or 3 in UTF-8 (`顧`), so up to
+// ~2,050 characters of base64url. At 512, the nextCursor of a page ending on such a customer
+// was refused (422) when passed back, and the list could not go past it.
+export const MAX_CURSOR_LENGTH = 4096;
+
 export const ZCursor = z
   .string()
   .min(1)
-  .max(512)
+  .max(MAX_CURSOR_LENGTH)
   .meta({ description: "Opaque cursor from the previous page's `nextCursor`." });
 
 export const ZPaginationQuery = z.strictObject({

@@ -2,15 +2,20 @@ import { z } from "zod";
 
 /** 0001-01-01T00:00:00Z: instants before it have no year Postgres or ZRfc3339 accepts back. */
 export const FIRST_YEAR_MS = Date.parse("0001-01-01T00:00:00Z");
+/** 10000-01-01T00:00:00Z: instants from it have no 4-digit year (RFC 3339 §5.6 `date-fullyear`). */
+export const PAST_LAST_YEAR_MS = Date.parse("+010000-01-01T00:00:00Z");
 
 /**
  * RFC 3339 timestamp with an explicit offset (`Z` or `±hh:mm`), as API.md requires. Year 0000
  * is RFC 3339 but not a year Postgres accepts (there is no year 0): refused here, not a 500.
+ * So is an instant past year 9999 in UTC (`9999-12-31T23:59:59-23:59`): Prisma refused to send
+ * it (a 500), and no RFC 3339 timestamp in UTC could answer it back.
  */
 export const ZRfc3339 = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 timestamp with an offset, e.g. 2026-11-27T14:30:00Z" })
   // By instant, not by text: 0001-01-01T00:00:00+01:00 is an instant of year 0000 in UTC.
   .refine((v) => !v.startsWith("0000") && Date.parse(v) >= FIRST_YEAR_MS, "must be in year 0001 or later")
+  .refine((v) => !(Date.parse(v) >= PAST_LAST_YEAR_MS), "must be in year 9999 or earlier (in UTC)")
   .meta({ format: "date-time", examples: ["2026-11-27T14:30:00Z"] });
 
 /** Exact decimals travel as strings (never floats) in answers. */

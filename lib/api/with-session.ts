@@ -4,7 +4,7 @@ import { type Role, roleAtLeast } from "@/lib/auth/roles";
 import { cookieReaderFromHeader, readSessionToken, readSessionUserId } from "@/lib/auth/session-token";
 import { ACTIVE_TENANT_COOKIE } from "@/lib/tenants/active-tenant-cookie";
 import { ApiError } from "./errors";
-import { bodyPending, withBufferedBody } from "./request";
+import { bodyPending, refuseUnstorable, withBufferedBody } from "./request";
 import { runRoute } from "./run-route";
 
 export interface SignedInContext<P> {
@@ -99,6 +99,9 @@ function run<P, C>(
       fields.userId = session.user.id;
       fields.tenantId = session.active?.tenantId;
       const params = ((await routeCtx?.params) ?? {}) as P;
+      // As withApiKey: a path segment Postgres cannot store (U+0000, an unpaired surrogate) is a
+      // 422 naming it, not a 500 from the query that looks it up (API.md, "Conventions").
+      refuseUnstorable(params);
       const res = await handler(resolve(req, requestId, params, session));
       res.headers.set("cache-control", "no-store");
       return res;

@@ -1,17 +1,18 @@
 import { z } from "zod";
+import { ZRfc3339 } from "@/lib/api/schemas";
 import { API_KEY_SCOPES, type ApiKeySummary, ZApiKeyScope } from "./api-keys";
 
-export const ZCreateApiKey = z.object({
+// Strict: a misspelt field (`expires_at`) was dropped silently, creating a key that never expires.
+export const ZCreateApiKey = z.strictObject({
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
   scopes: z
     .array(ZApiKeyScope)
     .min(1, `pick at least one of ${API_KEY_SCOPES.join(", ")}`)
     .max(API_KEY_SCOPES.length),
   mode: z.enum(["test", "live"]).default("test"),
-  expiresAt: z.iso
-    .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
-    .nullish()
-    .refine((v) => v == null || Date.parse(v) > Date.now(), "must be in the future"),
+  // As every timestamp the API takes (ZRfc3339): an instant past year 9999 in UTC reached
+  // Postgres and answered 500.
+  expiresAt: ZRfc3339.nullish().refine((v) => v == null || Date.parse(v) > Date.now(), "must be in the future"),
 });
 export type TCreateApiKey = z.infer<typeof ZCreateApiKey>;
 

@@ -213,6 +213,30 @@ describe("console session wrapper", () => {
     const past = await bad({ name: "x", scopes: ["admin"], expiresAt: "2001-01-01T00:00:00Z" });
     expect(past.body.error.details[0]).toEqual({ path: "expiresAt", message: "must be in the future" });
     expectError(await bad("{not json"), 400, "invalid_json");
+    // An expiry past year 9999 in UTC was sent to Postgres and answered 500.
+    const y10k = await bad({ name: "x", scopes: ["admin"], expiresAt: "9999-12-31T23:59:59-23:59" });
+    expectError(y10k, 422, "validation_failed");
+    expect(y10k.body.error.details[0].path).toBe("expiresAt");
+    // A misspelt expiry was ignored: the key was created (201) and never expired.
+    const misspelt = await bad({ name: "x", scopes: ["admin"], expires_at: "2099-01-01T00:00:00Z" });
+    expectError(misspelt, 422, "validation_failed");
+    expect(misspelt.body.error.details[0].path).toBe("");
+    expect(misspelt.body.error.message).toContain("expires_at");
+    expect(await db.apiKey.count({ where: { tenantId: m.tenantId, name: "x" } })).toBe(0);
+  });
+
+  it("answers 422, not a 500, to a key id in the path that Postgres cannot store (U+0000, an unpaired surrogate)", async () => {
+    const m = await member("owner");
+    for (const [route, id] of [
+      [revoke.POST, "key_a\u0000"],
+      [rotate.POST, "key_a\u0000"],
+      [revoke.POST, "key_\ud800"],
+      [rotate.POST, "key_\ud800"],
+    ] as const) {
+      const res = await callRoute(route, { method: "POST", path: "/x", headers: { cookie: m.cookie }, params: { id } });
+      expectError(res, 422, "validation_failed");
+      expect(res.body.error.details[0].path).toBe("id");
+    }
   });
 
   it("revokes and rotates; rotation returns a new working key and kills the old one", async () => {

@@ -146,6 +146,21 @@ describe("customers API", () => {
     }
   });
 
+  it("refuses with 422, not a 500, an anchor whose instant is past year 9999 in UTC (RFC 3339 has 4-digit years)", async () => {
+    const t = await createTestTenant();
+    await addCustomer(t.tenantId, "cus_Y10K");
+    // 9999-12-31T23:59:59-23:59 is 10000-01-01T23:58:59Z: Postgres via Prisma refused it (500),
+    // and no RFC 3339 timestamp could have answered it back.
+    for (const billingAnchor of ["9999-12-31T23:59:59-23:59", "9999-12-31T23:30:00-00:31"]) {
+      const res = await patch(t, "cus_Y10K", { billingAnchor });
+      expect(res.status, billingAnchor).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "validation_failed", details: [{ path: "billingAnchor" }] });
+    }
+    const last = await patch(t, "cus_Y10K", { billingAnchor: "9999-12-31T23:59:59.999Z" });
+    expect(last.status).toBe(200);
+    expect(last.body.billingAnchor).toBe("9999-12-31T23:59:59.999Z");
+  });
+
   it("refuses with 409 to move the anchor of a customer with usage in its open period, but allows other edits", async () => {
     const t = await createTestTenant();
     const out = await ingestEvents({
@@ -217,5 +232,23 @@ describe("customers API", () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...refs].sort());
+  });
+
+  it("pages past customers whose refs are long and not ASCII: the nextCursor it gives is accepted back", async () => {
+    const t = await createTestTenant();
+    // 255 characters (the longest customerRef) of 3 UTF-8 bytes each, and of JSON escapes: their
+    // nextCursor was over the 512 characters a cursor could have, so page 2 answered 422.
+    const refs = ["顧".repeat(255), "\u0001".repeat(255), "a".repeat(255)].sort();
+    for (const r of refs) await addCustomer(t.tenantId, r);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : "?limit=1";
+      const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key: t.apiKey });
+      expect(page.status, JSON.stringify(page.body.error)).toBe(200);
+      seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect([...seen].sort()).toEqual(refs);
   });
 });
