@@ -3,7 +3,7 @@ import { API_KEY_SCOPES, type ApiKeyScope, createApiKey, listApiKeys, revokeApiK
 import { db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { getTenantSettings, updateTenantSettings, ZTenantSettingsPatch } from "@/lib/tenants/tenant-settings";
-import { verifyCounters } from "@/lib/usage/verify-counters";
+import { type CounterDifference, verifyCounters } from "@/lib/usage/verify-counters";
 
 export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -172,11 +172,33 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
       (d) =>
         `${d.tenantId} ${d.metric} ${d.customerRef} ${d.periodStart}: expected ${d.expected?.value ?? "(no counter)"}` +
         ` (${d.expected?.eventCount ?? 0} events), counter ${d.actual?.value ?? "(missing)"}` +
-        ` (${d.actual?.eventCount ?? 0} events)`,
+        ` (${d.actual?.eventCount ?? 0} events)${otherDifferences(d)}`,
     );
     const summary = `${result.checked} counters checked, ${result.differences.length} differences${values.fix ? `, ${result.fixed} fixed` : ""}`;
     emit([...lines, summary].join("\n"), result);
     return;
   }
   throw new CliError(`unknown command "${positionals.join(" ")}"\n\n${CLI_USAGE}`);
+}
+
+/**
+ * What else differs when value and event count agree or not: the adjustment total, the `last`
+ * winner, the distinct values (docs/ingest.md, "Verify and repair": it prints the differences).
+ */
+function otherDifferences(d: CounterDifference): string {
+  const { expected: e, actual: a } = d;
+  if (!e || !a) return "";
+  const parts: string[] = [];
+  if (e.adjustmentTotal !== a.adjustmentTotal) {
+    parts.push(`adjustment total expected ${e.adjustmentTotal}, counter ${a.adjustmentTotal}`);
+  }
+  if (e.lastTs !== a.lastTs || e.lastKey !== a.lastKey) {
+    parts.push(`last event expected ${e.lastKey} at ${e.lastTs}, counter ${a.lastKey} at ${a.lastTs}`);
+  }
+  if (e.uniques !== a.uniques || e.uniquesNotInLedger !== a.uniquesNotInLedger) {
+    parts.push(
+      `distinct values expected ${e.uniques}, counter ${a.uniques} (${a.uniquesNotInLedger} not in the ledger)`,
+    );
+  }
+  return parts.length > 0 ? `; ${parts.join("; ")}` : "";
 }

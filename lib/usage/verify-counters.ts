@@ -22,6 +22,11 @@ export interface CounterState {
   lastTs: string | null;
   lastKey: string | null;
   uniques: string | null;
+  /**
+   * unique_count: stored distinct values the ledger has no event for (expected "0"). With the
+   * count equal too, the stored value set is the rebuilt one.
+   */
+  uniquesNotInLedger: string | null;
 }
 
 export interface VerifyCountersResult {
@@ -205,6 +210,28 @@ async function compareCounters(
     [tenant],
   );
 
+  // Same size is not same set: a wrong stored value would let its real value count again.
+  const strays = await client.query<{
+    tenant_id: string;
+    meter_id: string;
+    customer_ref: string;
+    period_start: Date;
+    n: string;
+  }>(
+    `SELECT tenant_id, meter_id, customer_ref, period_start, count(*)::text AS n FROM (
+       SELECT u.tenant_id, u.meter_id, u.customer_ref, u.period_start, u.value FROM counter_uniques u
+       WHERE ($1::text IS NULL OR u.tenant_id = $1)
+       EXCEPT
+       SELECT e.tenant_id, m.id, e.customer_ref, e.period_start, ${storedUniqueValueSql("v.value")}
+       FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+       CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
+       WHERE ${scope} AND NOT e.late AND m.aggregation = 'unique_count' AND v.value IS NOT NULL
+     ) x GROUP BY tenant_id, meter_id, customer_ref, period_start`,
+    [tenant],
+  );
+  const strayCount = new Map<string, string>();
+  for (const r of strays.rows) strayCount.set(keyOf(r.tenant_id, r.meter_id, r.customer_ref, r.period_start), r.n);
+
   const differences: CounterDifference[] = [];
   const toFix: Expected[] = [];
   const seen = new Set<string>();
@@ -219,6 +246,7 @@ async function compareCounters(
       lastTs: c.aggregation === "last" ? (c.last_ts?.toISOString() ?? null) : null,
       lastKey: c.aggregation === "last" ? c.last_key : null,
       uniques: c.aggregation === "unique_count" ? c.uniques : null,
+      uniquesNotInLedger: c.aggregation === "unique_count" ? (strayCount.get(k) ?? "0") : null,
     };
     const want = e ? stateOf(e) : zeroState(c.aggregation);
     if (!sameState(want, actual)) {
@@ -281,6 +309,7 @@ function stateOf(e: Expected): CounterState {
     lastTs: e.aggregation === "last" ? (e.lastTs?.toISOString() ?? null) : null,
     lastKey: e.aggregation === "last" ? e.lastKey : null,
     uniques: e.uniques === null ? null : e.uniques.toString(),
+    uniquesNotInLedger: e.uniques === null ? null : "0",
   };
 }
 
@@ -292,6 +321,7 @@ function zeroState(aggregation: string | null): CounterState {
     lastTs: null,
     lastKey: null,
     uniques: aggregation === "unique_count" ? "0" : null,
+    uniquesNotInLedger: aggregation === "unique_count" ? "0" : null,
   };
 }
 
@@ -302,7 +332,8 @@ function sameState(a: CounterState, b: CounterState): boolean {
     new Decimal(a.adjustmentTotal).eq(b.adjustmentTotal) &&
     a.lastTs === b.lastTs &&
     a.lastKey === b.lastKey &&
-    a.uniques === b.uniques
+    a.uniques === b.uniques &&
+    a.uniquesNotInLedger === b.uniquesNotInLedger
   );
 }
 

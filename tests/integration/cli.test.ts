@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
 
 // Runs the real CLI (`npm run cli` = tsx scripts/cli.ts) against the test database.
 function cli(...args: string[]) {
@@ -121,5 +123,33 @@ describe("CLI", { timeout: 120_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("tenant ten_missing not found");
     expect((await db.tenant.findUniqueOrThrow({ where: { id: t.tenantId } })).latenessWindowHours).toBe(12);
+  });
+  it("counters verify prints what differs, --fix repairs it", async () => {
+    const { tenantId } = JSON.parse(cli("tenant", "create", "--name", "Verify Co", "--json").last);
+    await db.meter.create({
+      data: { tenantId, id: newId("mtr"), metric: "gauge", displayName: "gauge", aggregation: "last" },
+    });
+    const ts = new Date(Date.now() - 5000).toISOString();
+    await ingestEvents({
+      tenantId,
+      events: ["g1", "g2"].map((idempotencyKey) => ({
+        metric: "gauge",
+        customerRef: "c",
+        quantity: 7,
+        ts,
+        idempotencyKey,
+      })),
+    });
+    // Drift: the counter names the wrong winner of the tie (same value, same count).
+    await db.$executeRaw`UPDATE counters SET last_key = 'g1' WHERE tenant_id = ${tenantId}`;
+
+    const found = cli("counters", "verify", "--tenant", tenantId);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(`last event expected g2 at ${ts}, counter g1 at ${ts}`);
+    expect(found.last).toBe("1 counters checked, 1 differences");
+    expect(cli("counters", "verify", "--tenant", tenantId, "--fix").last).toBe(
+      "1 counters checked, 1 differences, 1 fixed",
+    );
+    expect(cli("counters", "verify", "--tenant", tenantId).last).toBe("1 counters checked, 0 differences");
   });
 });
