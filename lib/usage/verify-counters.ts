@@ -222,10 +222,7 @@ async function compareCounters(
        SELECT u.tenant_id, u.meter_id, u.customer_ref, u.period_start, u.value FROM counter_uniques u
        WHERE ($1::text IS NULL OR u.tenant_id = $1)
        EXCEPT
-       SELECT e.tenant_id, m.id, e.customer_ref, e.period_start, ${storedUniqueValueSql("v.value")}
-       FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
-       CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
-       WHERE ${scope} AND NOT e.late AND m.aggregation = 'unique_count' AND v.value IS NOT NULL
+       ${ledgerUniquesSql(`${scope} AND m.aggregation = 'unique_count'`)}
      ) x GROUP BY tenant_id, meter_id, customer_ref, period_start`,
     [tenant],
   );
@@ -381,14 +378,22 @@ async function fixCounters(client: PgClient, rows: Expected[]): Promise<number> 
       );
       await client.query(
         `INSERT INTO counter_uniques (tenant_id, meter_id, customer_ref, period_start, value)
-           SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, ${storedUniqueValueSql("v.value")}
-           FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
-           CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
-           WHERE e.tenant_id = $1 AND m.id = $2 AND e.customer_ref = $3 AND e.period_start = $4 AND NOT e.late
-             AND v.value IS NOT NULL`,
+           ${ledgerUniquesSql("e.tenant_id = $1 AND m.id = $2 AND e.customer_ref = $3 AND e.period_start = $4")}`,
         params,
       );
     }
   }
   return rows.length;
+}
+
+/**
+ * SQL: the distinct values the ledger holds for unique_count counters, in the form
+ * counter_uniques stores them (tenant_id, meter id, customer_ref, period_start, value): the
+ * counted (not late) events matching `where` (over `e` events and `m` meters).
+ */
+function ledgerUniquesSql(where: string): string {
+  return `SELECT DISTINCT e.tenant_id, m.id, e.customer_ref, e.period_start, ${storedUniqueValueSql("v.value")}
+    FROM events e JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+    CROSS JOIN LATERAL (SELECT ${UNIQUE_VALUE_SQL} AS value) v
+    WHERE ${where} AND NOT e.late AND v.value IS NOT NULL`;
 }
