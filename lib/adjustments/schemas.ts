@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/api/pagination";
 import { ZRfc3339 } from "@/lib/api/schemas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
-import { MAX_EXACT_NUMBER_DIGITS, MAX_QUANTITY_DECIMALS } from "@/lib/ingest/normalize";
+import { inexactJsonNumber, MAX_QUANTITY_DECIMALS } from "@/lib/ingest/normalize";
 import { METRIC_PATTERN } from "@/lib/ingest/validate-event";
 
 const ZDelta = z
@@ -13,17 +13,13 @@ const ZDelta = z
       ctx.addIssue({ code: "custom", message: 'must be a decimal number like "-12.5"' });
       return z.NEVER;
     }
-    const d = new Decimal(text);
-    // As for an ingested quantity (docs/ingest.md, "Quantities"): JSON.parse made the number a
-    // double, and beyond 15 significant digits it may not be what the client sent
-    // (12345678901.123456 arrives as 12345678901.123455). A delta must never change silently.
-    if (typeof v === "number" && !Number.isSafeInteger(v) && d.isFinite() && d.sd() > MAX_EXACT_NUMBER_DIGITS) {
-      ctx.addIssue({
-        code: "custom",
-        message: `a JSON number with more than ${MAX_EXACT_NUMBER_DIGITS} significant digits is not exact; send it as a decimal string like "-12345678901.123456"`,
-      });
+    // As for an ingested quantity (docs/ingest.md, "Quantities").
+    const inexact = typeof v === "number" ? inexactJsonNumber(v) : null;
+    if (inexact !== null) {
+      ctx.addIssue({ code: "custom", message: inexact });
       return z.NEVER;
     }
+    const d = new Decimal(text);
     if (!d.isFinite() || d.isZero()) {
       ctx.addIssue({ code: "custom", message: "must be a finite, non-zero number" });
       return z.NEVER;

@@ -7,7 +7,19 @@ export const MAX_QUANTITY_DECIMALS = 6;
 const MAX_INTEGER_DIGITS = 32;
 const DECIMAL_STRING = /^\d+(\.\d+)?$/;
 // A double holds every decimal of up to 15 significant digits exactly (DBL_DIG).
-export const MAX_EXACT_NUMBER_DIGITS = 15;
+const MAX_EXACT_NUMBER_DIGITS = 15;
+
+/**
+ * Why the JSON number `raw` (a double from JSON.parse) may not be what the client sent, or null.
+ * Beyond 15 significant digits it may have changed (12345678901.123456 arrives as
+ * 12345678901.123455), and a quantity or a delta must never change silently; every decimal of
+ * up to 15 digits, and every safe integer, survives a double exactly.
+ */
+export function inexactJsonNumber(raw: number): string | null {
+  if (Number.isSafeInteger(raw) || !Number.isFinite(raw)) return null;
+  if (new Decimal(String(raw)).sd() <= MAX_EXACT_NUMBER_DIGITS) return null;
+  return `a JSON number with more than ${MAX_EXACT_NUMBER_DIGITS} significant digits is not exact; send it as a decimal string like "12345678901.123456"`;
+}
 
 export type QuantityResult = { ok: true; value: string } | { ok: false; message: string };
 
@@ -17,16 +29,9 @@ export function normalizeQuantity(raw: unknown): QuantityResult {
     if (!Number.isFinite(raw)) return { ok: false, message: "must be a finite number" };
     if (raw < 0) return { ok: false, message: "must be ≥ 0" };
     if (Number.isSafeInteger(raw)) return { ok: true, value: String(raw) };
-    const d = new Decimal(String(raw));
-    // JSON.parse made the number a double: beyond 15 significant digits it may no longer be
-    // what the client sent (12345678901.123456 arrives as 12345678901.123455), and a quantity
-    // must never change silently. Every decimal of up to 15 digits survives a double exactly.
-    if (d.sd() > MAX_EXACT_NUMBER_DIGITS)
-      return {
-        ok: false,
-        message: `a JSON number with more than ${MAX_EXACT_NUMBER_DIGITS} significant digits is not exact; send it as a decimal string like "12345678901.123456"`,
-      };
-    return checkDecimal(d);
+    const inexact = inexactJsonNumber(raw);
+    if (inexact !== null) return { ok: false, message: inexact };
+    return checkDecimal(new Decimal(String(raw)));
   }
   if (typeof raw === "string") {
     if (raw.startsWith("-") && DECIMAL_STRING.test(raw.slice(1))) return { ok: false, message: "must be ≥ 0" };
