@@ -13,13 +13,13 @@ const ZDelta = z
       ctx.addIssue({ code: "custom", message: 'must be a decimal number like "-12.5"' });
       return z.NEVER;
     }
+    const d = new Decimal(text);
     // As for an ingested quantity (docs/ingest.md, "Quantities").
-    const inexact = typeof v === "number" ? inexactJsonNumber(v) : null;
+    const inexact = typeof v === "number" ? inexactJsonNumber(v, d) : null;
     if (inexact !== null) {
       ctx.addIssue({ code: "custom", message: inexact });
       return z.NEVER;
     }
-    const d = new Decimal(text);
     if (!d.isFinite() || d.isZero()) {
       ctx.addIssue({ code: "custom", message: "must be a finite, non-zero number" });
       return z.NEVER;

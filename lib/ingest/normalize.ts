@@ -10,14 +10,14 @@ const DECIMAL_STRING = /^\d+(\.\d+)?$/;
 const MAX_EXACT_NUMBER_DIGITS = 15;
 
 /**
- * Why the JSON number `raw` (a double from JSON.parse) may not be what the client sent, or null.
- * Beyond 15 significant digits it may have changed (12345678901.123456 arrives as
- * 12345678901.123455), and a quantity or a delta must never change silently; every decimal of
- * up to 15 digits, and every safe integer, survives a double exactly.
+ * Why the JSON number `raw` (a double from JSON.parse; `d`, the same as a Decimal) may not be
+ * what the client sent, or null. Beyond 15 significant digits it may have changed
+ * (12345678901.123456 arrives as 12345678901.123455), and a quantity or a delta must never
+ * change silently; every decimal of up to 15 digits, and every safe integer, survives a double
+ * exactly.
  */
-export function inexactJsonNumber(raw: number): string | null {
-  if (Number.isSafeInteger(raw) || !Number.isFinite(raw)) return null;
-  if (new Decimal(String(raw)).sd() <= MAX_EXACT_NUMBER_DIGITS) return null;
+export function inexactJsonNumber(raw: number, d: Decimal): string | null {
+  if (Number.isSafeInteger(raw) || !Number.isFinite(raw) || d.sd() <= MAX_EXACT_NUMBER_DIGITS) return null;
   return `a JSON number with more than ${MAX_EXACT_NUMBER_DIGITS} significant digits is not exact; send it as a decimal string like "12345678901.123456"`;
 }
 
@@ -29,9 +29,10 @@ export function normalizeQuantity(raw: unknown): QuantityResult {
     if (!Number.isFinite(raw)) return { ok: false, message: "must be a finite number" };
     if (raw < 0) return { ok: false, message: "must be ≥ 0" };
     if (Number.isSafeInteger(raw)) return { ok: true, value: String(raw) };
-    const inexact = inexactJsonNumber(raw);
+    const d = new Decimal(String(raw));
+    const inexact = inexactJsonNumber(raw, d);
     if (inexact !== null) return { ok: false, message: inexact };
-    return checkDecimal(new Decimal(String(raw)));
+    return checkDecimal(d);
   }
   if (typeof raw === "string") {
     if (raw.startsWith("-") && DECIMAL_STRING.test(raw.slice(1))) return { ok: false, message: "must be ≥ 0" };
