@@ -2,7 +2,7 @@
 // (closed-loop saturation with autocannon; open-loop paced requests with our own client)
 // and CPU accounting per process from /proc.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -352,6 +352,7 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
   });
   const client = stopWatching();
   agent.destroy();
+  dumpLatencies(latencies, start, interval);
   const elapsed = (performance.now() - start) / 1000;
   const sorted = latencies.slice().sort();
   const slowest = Array.from(latencies.keys())
@@ -373,6 +374,19 @@ export async function paced(spec: RequestSpec, rate: number, seconds: number): P
     windowP99: windowP99s(latencies, rate),
     client,
   };
+}
+
+/**
+ * BENCH_LATENCY_DUMP=<file>: appends one line per request of every paced run, "<due> <latency>",
+ * the due time in CLOCK_MONOTONIC milliseconds (the clock of `perf record -k CLOCK_MONOTONIC`
+ * and of /proc samplers), to line slow requests up with what the machine was doing.
+ */
+function dumpLatencies(latencies: Float64Array, start: number, interval: number): void {
+  const file = process.env.BENCH_LATENCY_DUMP;
+  if (!file) return;
+  const monoMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  const lines = Array.from(latencies, (l, i) => `${(monoMs + start + i * interval).toFixed(3)} ${l.toFixed(3)}`);
+  appendFileSync(file, `${lines.join("\n")}\n`);
 }
 
 const CLOCK_TICKS = (() => {
