@@ -9,17 +9,19 @@ import { getDb } from "../lib/db/client";
 import { seedDemo } from "../lib/demo/seed-demo";
 import { millisFromEnv } from "../lib/env-millis";
 import { trustProxyHopsFromEnv } from "../lib/server/client-address";
+import { hotRoutesViaNext } from "../lib/server/hot-routes";
 import { serverNodeOptions } from "../lib/server/node-args";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
 // Checked before the database starts, so a bad SM_SEMI_SPACE_MB, SM_V8_POOL_SIZE,
-// SM_SHUTDOWN_GRACE_MS or TRUST_PROXY_HOPS fails at once (the server checks TRUST_PROXY_HOPS
-// again when it starts: instrumentation.ts).
+// SM_SHUTDOWN_GRACE_MS, TRUST_PROXY_HOPS or SM_HOT_ROUTES_VIA_NEXT fails at once (the server
+// checks the last two again when it starts: instrumentation.ts).
 const serverEnv = mode === "start" ? { NODE_OPTIONS: serverNodeOptions() } : {};
 // After SIGTERM/SIGINT, how long the server may finish before it is killed (see shutdown below).
 const graceMs = millisFromEnv(process.env, "SM_SHUTDOWN_GRACE_MS", 10_000);
 trustProxyHopsFromEnv();
+hotRoutesViaNext();
 
 /** " at host:port/db" of DATABASE_URL, without its credentials. */
 function describeTarget(): string {

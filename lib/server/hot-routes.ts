@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { log } from "@/lib/log";
 
-type PagesHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type PagesHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** The routes served directly: the page's route, as in Next's pages-manifest.json. */
 export const HOT_ROUTES = ["/api/v1/events/ingest", "/api/v1/usage/current", "/api/v1/usage/projection"] as const;
@@ -68,7 +68,20 @@ export async function installHotRoutes(): Promise<void> {
   const routes = await loadCompiledHandlers(path.join(process.cwd(), process.env.NEXT_DIST_DIR ?? ".next"));
   if (!routes) return;
   shared.__smHotRoutesInstalled = true;
-  for (const proto of [http.Server.prototype, https.Server.prototype] as { emit: (...a: unknown[]) => boolean }[]) {
+  log("info", "serving the hot routes directly (SM_HOT_ROUTES_VIA_NEXT=1 serves them through Next.js)", {
+    routes: [...routes.keys()],
+  });
+  interceptHotRoutes([http.Server.prototype, https.Server.prototype], routes);
+}
+
+type Emitter = { emit: (...a: unknown[]) => boolean };
+
+/**
+ * Wraps `emit` of each prototype so that a "request" for one of `routes` goes to its handler and
+ * never reaches the server's own listeners (Next.js's). Returns a function that unwraps them.
+ */
+export function interceptHotRoutes(protos: object[], routes: ReadonlyMap<string, PagesHandler>): () => void {
+  const restore = (protos as Emitter[]).map((proto) => {
     const original = proto.emit;
     proto.emit = function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
       if (event === "request") {
@@ -81,11 +94,17 @@ export async function installHotRoutes(): Promise<void> {
       // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
       return Reflect.apply(original, this, arguments);
     };
-  }
+    return () => {
+      proto.emit = original;
+    };
+  });
+  return () => {
+    for (const undo of restore) undo();
+  };
 }
 
 /** The `default` export of each hot route's compiled page, or undefined (logged) if the build lacks one. */
-async function loadCompiledHandlers(distDir: string): Promise<Map<string, PagesHandler> | undefined> {
+export async function loadCompiledHandlers(distDir: string): Promise<Map<string, PagesHandler> | undefined> {
   const serverDir = path.join(distDir, "server");
   try {
     const manifest = JSON.parse(readFileSync(path.join(serverDir, "pages-manifest.json"), "utf8")) as Record<
