@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { compressible, encodeBody } from "./compression";
 import { allowHeader, answerOptions, methodNotAllowed, type RouteMethod } from "./other-methods";
 import { DEFAULT_BODY_LIMIT, markBodyInMemory } from "./request";
 
@@ -15,6 +16,9 @@ const NO_PARAMS = { params: Promise.resolve({}) };
  * at 200 req/s on one server thread that is the difference between queueing and not
  * (docs/ingest.md, "Session 4"). The handlers themselves, their wrappers (withApiKey:
  * auth, request id, errors, logging) and their tests are the same as for every other route.
+ * Under `next start` these handlers are called before Next's router even runs
+ * (lib/server/hot-routes.ts), so they must not depend on anything Next's API resolver adds
+ * to `req`/`res`: they read only the method, the raw headers, the target and the body.
  *
  * The page file must also export `config = { api: { bodyParser: false } }` (a literal: Next
  * reads it statically) so the body reaches the handler unparsed, with our own 1 MiB limit
@@ -41,7 +45,7 @@ export function servePagesRoute(
       res.destroy();
       return;
     }
-    await sendWebResponse(res, await handler(request, NO_PARAMS));
+    await sendWebResponse(req, res, await handler(request, NO_PARAMS));
   };
 }
 
@@ -112,10 +116,33 @@ function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
   });
 }
 
-async function sendWebResponse(res: ServerResponse, out: Response): Promise<void> {
+async function sendWebResponse(req: IncomingMessage, res: ServerResponse, out: Response): Promise<void> {
   res.statusCode = out.status;
   for (const [name, value] of out.headers) if (name !== "set-cookie") res.setHeader(name, value);
   const cookies = out.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  res.end(out.body === null ? undefined : Buffer.from(await out.arrayBuffer()));
+  // Compressed as `next start` compresses every other route (lib/api/compression.ts).
+  const compress =
+    compressible(out.headers.get("content-type")) && !/no-transform/i.test(out.headers.get("cache-control") ?? "");
+  if (compress) {
+    const vary = out.headers.get("vary");
+    if (!vary?.toLowerCase().includes("accept-encoding"))
+      res.setHeader("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+  }
+  if (out.body === null) {
+    res.end();
+    return;
+  }
+  const raw = Buffer.from(await out.arrayBuffer());
+  if (!compress) {
+    res.end(raw);
+    return;
+  }
+  const { body, encoding } = await encodeBody(raw, {
+    method: req.method ?? "GET",
+    acceptEncoding: req.headers["accept-encoding"],
+    contentEncoding: out.headers.get("content-encoding"),
+  });
+  if (encoding) res.setHeader("content-encoding", encoding);
+  res.end(body);
 }

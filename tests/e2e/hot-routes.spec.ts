@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
+import { gunzipSync, inflateSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { serverNodeOptions } from "../../lib/server/node-args";
 
@@ -135,6 +136,29 @@ const CALLS: Call[] = [
       const text = json({ events: [fixed("k5", 3)] });
       return [text.slice(0, 10), text.slice(10)];
     })(),
+  },
+  {
+    name: "gzip accepted, 20 events (an answer over 1 KiB)",
+    method: "POST",
+    path: "/api/v1/events/ingest",
+    key: "all",
+    headers: { "accept-encoding": "gzip, deflate, br" },
+    body: json({ events: Array.from({ length: 20 }, (_, i) => fixed(`g${i}`, 1)) }),
+  },
+  {
+    name: "deflate accepted",
+    method: "POST",
+    path: "/api/v1/events/ingest",
+    key: "all",
+    headers: { "accept-encoding": "deflate" },
+    body: json({ events: Array.from({ length: 20 }, (_, i) => fixed(`g${i}`, 1)) }),
+  },
+  {
+    name: "usage, gzip accepted",
+    method: "GET",
+    path: "/api/v1/usage/current?customerRef=cus_hot",
+    key: "all",
+    headers: { "accept-encoding": "gzip" },
   },
   { name: "no key", method: "POST", path: "/api/v1/events/ingest", body: json({ events: [fixed("k6", 1)] }) },
   {
@@ -284,11 +308,13 @@ async function answer(server: Server, keys: { all: string; readOnly: string }, c
     const v = res.headers[name];
     return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
   };
-  const text = Buffer.concat(chunks).toString("utf8");
+  const raw = Buffer.concat(chunks);
+  const coding = header("content-encoding");
+  const text = (coding === "gzip" ? gunzipSync(raw) : coding === "deflate" ? inflateSync(raw) : raw).toString("utf8");
   const requestId = header("x-request-id") ?? "";
   const shown: Record<string, string | null> = {};
   // Not content-length: Next.js sends these answers chunked, the direct way with their length.
-  for (const h of ["content-type", "allow", "cache-control", "retry-after", "location"]) {
+  for (const h of ["content-type", "content-encoding", "vary", "allow", "cache-control", "retry-after", "location"]) {
     shown[h] = header(h);
   }
   const seen = {
@@ -334,7 +360,7 @@ test("the hot routes answer every request the same, directly or through Next.js"
   const byName = async (name: string) => answer(direct, keys.direct, CALLS.find((c) => c.name === name) as Call);
   const usage = await byName("usage");
   expect(usage.status).toBe(200);
-  expect(JSON.parse(usage.text).metrics).toEqual([expect.objectContaining({ metric: "api_calls", value: "11.5" })]);
+  expect(JSON.parse(usage.text).metrics).toEqual([expect.objectContaining({ metric: "api_calls", value: "31.5" })]);
   expect(JSON.parse((await byName("retry")).text)).toMatchObject({ accepted: 0, duplicates: 2 });
   expect((await byName("malformed JSON")).status).toBe(400);
   expect((await byName("over 1 MiB")).status).toBe(413);
@@ -342,4 +368,9 @@ test("the hot routes answer every request the same, directly or through Next.js"
   expect((await byName("OPTIONS on ingest")).headers.allow).toBe("POST, OPTIONS");
   expect((await byName("caller's request id")).requestId).toBe("trace-hot-1");
   expect((await byName("usage, trailing slash (Next's)")).status).toBe(308);
+  const gzipped = await byName("gzip accepted, 20 events (an answer over 1 KiB)");
+  expect(gzipped.headers["content-encoding"]).toBe("gzip");
+  expect(JSON.parse(gzipped.text)).toMatchObject({ duplicates: 20 });
+  expect((await byName("deflate accepted")).headers["content-encoding"]).toBe("deflate");
+  expect(usage.headers.vary).toBe("Accept-Encoding");
 });

@@ -3,6 +3,7 @@
 // its Response must reach the client unchanged; other methods answer like the App Router.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync, inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { servePagesRoute } from "@/lib/api/pages-route";
@@ -242,5 +243,58 @@ describe("servePagesRoute", () => {
     expect(handlerCalls).toBe(before);
     const after = await fetch(`${base}/echo`, { method: "POST", body: "{}" });
     expect(after.status).toBe(201);
+  });
+
+  it("compresses a JSON answer of 1 KiB or more for a client that accepts it, as next start does for other routes", async () => {
+    const payload = JSON.stringify({ events: Array.from({ length: 60 }, (_, i) => ({ q: String(i), note: "x" })) });
+    const post = (acceptEncoding?: string, method = "POST") =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (acceptEncoding !== undefined) headers["accept-encoding"] = acceptEncoding;
+        const req = http.request(`${base}/echo`, { method, headers, agent: false }, (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (c: Buffer) => parts.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(parts) }),
+          );
+        });
+        req.on("error", reject);
+        req.end(payload);
+      });
+    const plain = await post();
+    expect(plain.status).toBe(201);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("Accept-Encoding");
+    expect(Number(plain.headers["content-length"])).toBe(plain.raw.length);
+    expect(plain.raw.length).toBeGreaterThan(1024);
+    const expected = JSON.parse(plain.raw.toString());
+
+    const gz = await post("gzip, deflate, br");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers.vary).toBe("Accept-Encoding");
+    expect(Number(gz.headers["content-length"])).toBe(gz.raw.length);
+    expect(gz.raw.length).toBeLessThan(plain.raw.length / 3);
+    expect(JSON.parse(gunzipSync(gz.raw).toString())).toEqual(expected);
+    // The set-cookie headers and the handler's own headers are kept.
+    expect(gz.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    expect(gz.headers["x-answer"]).toBe("42");
+
+    const df = await post("deflate");
+    expect(df.headers["content-encoding"]).toBe("deflate");
+    expect(JSON.parse(inflateSync(df.raw).toString())).toEqual(expected);
+
+    for (const refused of ["gzip;q=0", "br", "identity"]) {
+      const res = await post(refused);
+      expect(res.headers["content-encoding"], refused).toBeUndefined();
+      expect(res.raw.equals(plain.raw), refused).toBe(true);
+    }
+
+    // A small answer is sent as it is, but still varies on Accept-Encoding.
+    const small = await send("GET", "/get", { headers: { "accept-encoding": "gzip" } });
+    expect(small.headers["content-encoding"]).toBeUndefined();
+    expect(small.headers.vary).toBe("Accept-Encoding");
+    expect(JSON.parse(small.text)).toEqual({ ok: true });
+    // No content type (OPTIONS' 204): no Vary.
+    expect((await send("OPTIONS", "/echo", { headers: { "accept-encoding": "gzip" } })).headers.vary).toBeUndefined();
   });
 });
