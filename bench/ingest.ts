@@ -15,6 +15,9 @@
 //      BENCH_SLICES (default 3): batched ingest and its baseline alternate in this many slices,
 //      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server,
 //      BENCH_SERVER_STDOUT=<file> to keep the server's stdout (e.g. with "--trace-gc-nvp"),
+//      BENCH_LATENCY_DUMP=<file> to write every paced request's due time (CLOCK_MONOTONIC ms,
+//      the clock of `perf record -k CLOCK_MONOTONIC`) and latency,
+//      SM_HOT_ROUTES_VIA_NEXT=1 to serve the hot routes through Next.js's router (lib/server/hot-routes.ts),
 //      BENCH_KEEP_DB=1 to keep the bench database after the run (it is dropped by default),
 //      BENCH_BARE_HOT_ROUTES=1 for the experiment without Next.js (bench/probes/hot-routes-server.ts).
 // Each latency phase also records the autovacuum work running at its start and end or finished

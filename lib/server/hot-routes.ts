@@ -27,8 +27,6 @@ export type PagesHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 
 /** The routes served directly: the page's route, as in Next's pages-manifest.json. */
 export const HOT_ROUTES = ["/api/v1/events/ingest", "/api/v1/usage/current", "/api/v1/usage/projection"] as const;
-/** next.config.ts rewrites /v1/* to /api/v1/* (API.md's older paths); they are the same routes. */
-const ALIAS_PREFIX = "/v1/";
 
 const shared = globalThis as unknown as { __smHotRoutesInstalled?: boolean };
 
@@ -42,20 +40,16 @@ export function hotRoutesViaNext(env: Record<string, string | undefined> = proce
 
 /**
  * The route a request target names, if it is one of `routes`: the path exactly as Next.js would
- * route it to that page (no trailing slash, no encoded characters, nothing after `?` counts),
- * or its /v1 alias. Anything else — `/api/v1/usage/current/`, `/API/...`, `//api/...`,
- * `/api/v1/usage/%63urrent` — is left to Next.js, which answers it as it always has.
+ * route it to that page (no trailing slash, no encoded characters, nothing after `?` counts).
+ * Anything else — `/api/v1/usage/current/`, `/API/...`, `//api/...`, `/api/v1/usage/%63urrent`,
+ * and the `/v1/*` aliases, which next.config.ts rewrites and whose answers get the console's
+ * security headers — is left to Next.js, which answers it as it always has.
  */
 export function hotRouteOf(target: string | undefined, routes: ReadonlyMap<string, unknown>): string | undefined {
   if (target === undefined) return undefined;
   const q = target.indexOf("?");
   const p = q === -1 ? target : target.slice(0, q);
-  if (routes.has(p)) return p;
-  if (p.startsWith(ALIAS_PREFIX)) {
-    const canonical = `/api${p}`;
-    if (routes.has(canonical)) return canonical;
-  }
-  return undefined;
+  return routes.has(p) ? p : undefined;
 }
 
 /**

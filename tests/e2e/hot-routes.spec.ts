@@ -314,7 +314,17 @@ async function answer(server: Server, keys: { all: string; readOnly: string }, c
   const requestId = header("x-request-id") ?? "";
   const shown: Record<string, string | null> = {};
   // Not content-length: Next.js sends these answers chunked, the direct way with their length.
-  for (const h of ["content-type", "content-encoding", "vary", "allow", "cache-control", "retry-after", "location"]) {
+  for (const h of [
+    "content-type",
+    "content-encoding",
+    "vary",
+    "allow",
+    "cache-control",
+    "retry-after",
+    "location",
+    "x-frame-options",
+    "content-security-policy",
+  ]) {
     shown[h] = header(h);
   }
   const seen = {
