@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -229,5 +230,20 @@ describe("interceptHotRoutes", () => {
     undo();
     expect(await (await fetch(url)).text()).toBe("next /api/v1/events/ingest");
     await new Promise((resolve) => other.close(resolve));
+  });
+});
+
+describe("npm start with a bad SM_HOT_ROUTES_VIA_NEXT", () => {
+  it("stops before it starts a database, naming the setting", () => {
+    const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/run-app.ts", "start"], {
+      env: { ...process.env, SM_HOT_ROUTES_VIA_NEXT: "yes", SM_PG_PORT: "54998", SM_PG_DATA: "/nonexistent/sm-never" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(
+      'SM_HOT_ROUTES_VIA_NEXT must be 1 (serve the hot routes through Next.js) or 0 (got "yes")',
+    );
+    expect(res.stdout).not.toContain("[db]");
   });
 });
