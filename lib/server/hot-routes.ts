@@ -14,7 +14,7 @@
 // one copy of every module (database pool, rate limits, caches) for both ways in.
 //
 // Installed from instrumentation.ts, which Next.js runs in its server process before it serves
-// a request; like lib/server/peer-stamp.ts it wraps `emit` of the http/https server prototypes.
+// a request, through lib/server/request-hook.ts like the peer-address stamp.
 // Serverless hosts, which run no `next start`, serve the same handlers through Next.js.
 import { readFileSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -22,6 +22,7 @@ import https from "node:https";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { log } from "@/lib/log";
+import { hookRequests } from "./request-hook";
 
 export type PagesHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -68,33 +69,17 @@ export async function installHotRoutes(): Promise<void> {
   interceptHotRoutes([http.Server.prototype, https.Server.prototype], routes);
 }
 
-type Emitter = { emit: (...a: unknown[]) => boolean };
-
 /**
- * Wraps `emit` of each prototype so that a "request" for one of `routes` goes to its handler and
- * never reaches the server's own listeners (Next.js's). Returns a function that unwraps them.
+ * Sends a "request" for one of `routes` to its handler, never to the server's own listeners
+ * (Next.js's). Returns a function that unwraps the prototypes.
  */
 export function interceptHotRoutes(protos: object[], routes: ReadonlyMap<string, PagesHandler>): () => void {
-  const restore = (protos as Emitter[]).map((proto) => {
-    const original = proto.emit;
-    proto.emit = function emit(this: unknown, event: unknown, req: unknown, res: unknown) {
-      if (event === "request") {
-        const route = hotRouteOf((req as IncomingMessage).url, routes);
-        if (route !== undefined) {
-          serve(routes.get(route) as PagesHandler, req as IncomingMessage, res as ServerResponse);
-          return true;
-        }
-      }
-      // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
-      return Reflect.apply(original, this, arguments);
-    };
-    return () => {
-      proto.emit = original;
-    };
+  return hookRequests(protos, (req, res) => {
+    const route = hotRouteOf(req.url, routes);
+    if (route === undefined) return false;
+    serve(routes.get(route) as PagesHandler, req, res);
+    return true;
   });
-  return () => {
-    for (const undo of restore) undo();
-  };
 }
 
 /** The `default` export of each hot route's compiled page, or undefined (logged) if the build lacks one. */

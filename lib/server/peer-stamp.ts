@@ -4,13 +4,14 @@
 // the client sent one; this is the only address a route can trust with TRUST_PROXY_HOPS=0.
 //
 // Installed from instrumentation.ts, which Next.js runs in the server process before it
-// handles a request (`next start` and `next dev` alike). It wraps `emit` of the http and https
-// server prototypes, so the server Next.js created before is covered too. Cost per request: an
+// handles a request (`next start` and `next dev` alike), through lib/server/request-hook.ts,
+// so the server Next.js created before is covered too. Cost per request: an
 // array push and a property write, no allocation besides the header entry.
 import http from "node:http";
 import https from "node:https";
 import { log } from "@/lib/log";
 import { peerHeaderName, trustProxyHops } from "./client-address";
+import { hookRequests } from "./request-hook";
 
 const shared = globalThis as unknown as { __smPeerStampInstalled?: boolean; __smProxyWarned?: boolean };
 
@@ -18,14 +19,10 @@ export function installPeerStamp(): void {
   if (shared.__smPeerStampInstalled) return;
   shared.__smPeerStampInstalled = true;
   const name = peerHeaderName();
-  for (const proto of [http.Server.prototype, https.Server.prototype] as { emit: (...a: unknown[]) => boolean }[]) {
-    const original = proto.emit;
-    proto.emit = function emit(this: unknown, event: unknown, req: unknown) {
-      if (event === "request") stamp(req as http.IncomingMessage, name);
-      // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
-      return Reflect.apply(original, this, arguments);
-    };
-  }
+  hookRequests([http.Server.prototype, https.Server.prototype], (req) => {
+    stamp(req, name);
+    return false;
+  });
 }
 
 /** Exported for tests. */
