@@ -116,7 +116,8 @@ function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
   });
 }
 
-async function sendWebResponse(req: IncomingMessage, res: ServerResponse, out: Response): Promise<void> {
+/** Sends a web `Response` on a Node response, compressed as `next start` would (lib/api/compression.ts). */
+export async function sendWebResponse(req: IncomingMessage, res: ServerResponse, out: Response): Promise<void> {
   res.statusCode = out.status;
   for (const [name, value] of out.headers) if (name !== "set-cookie") res.setHeader(name, value);
   const cookies = out.headers.getSetCookie();

@@ -21,6 +21,9 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { errorResponse, toApiError } from "@/lib/api/errors";
+import { sendWebResponse } from "@/lib/api/pages-route";
+import { newRequestId } from "@/lib/api/request-id";
 import { log } from "@/lib/log";
 import { hookRequests } from "./request-hook";
 
@@ -113,18 +116,13 @@ export async function loadCompiledHandlers(distDir: string): Promise<Map<string,
 }
 
 function serve(handler: PagesHandler, req: IncomingMessage, res: ServerResponse): void {
-  handler(req, res).catch((err: unknown) => {
+  handler(req, res).catch(async (err: unknown) => {
     // The handlers answer every error themselves (withApiKey); this is a bug or a broken socket.
     log("error", "hot route failed outside its handler", {
       path: req.url,
       err: err instanceof Error ? err.stack : String(err),
     });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.statusCode = 500;
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ error: { code: "internal_error", message: "An internal error occurred." } }));
+    if (res.headersSent) res.destroy();
+    else await sendWebResponse(req, res, errorResponse(toApiError(err), newRequestId()));
   });
 }

@@ -202,11 +202,17 @@ describe("interceptHotRoutes", () => {
     expect(await text("/api/v1/usage/%63urrent")).toEqual([200, "next GET /api/v1/usage/%63urrent"]);
   });
 
-  it("answers a 500 in the API's error shape, and logs it, when a handler fails outside its own error handling", async () => {
+  it("answers a 500 in the API's error shape, with a request id, and logs it, when a handler fails outside its own error handling", async () => {
     errors.mockClear();
     const [status, body] = await text("/api/v1/usage/projection", { method: "POST", body: "{}" });
     expect(status).toBe(500);
-    expect(JSON.parse(body)).toEqual({ error: { code: "internal_error", message: "An internal error occurred." } });
+    expect(JSON.parse(body)).toEqual({
+      error: {
+        code: "internal_error",
+        message: "An internal error occurred.",
+        requestId: expect.stringMatching(/^req_/),
+      },
+    });
     const logged = errors.mock.calls.map((c) => JSON.parse(String(c[0])));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({
