@@ -5,7 +5,9 @@
 // `next start` the hot routes are answered before Next's router (lib/server/hot-routes.ts), so
 // without this their answers would go out uncompressed; through Next.js, its middleware sees the
 // Content-Encoding set here and leaves the answer alone. A 500-event ingest answer (~40 KB of
-// results) is ~5 KB gzipped.
+// results) is ~5 KB gzipped. Not Next's vendored middleware itself: that is an internal path of
+// the `next` package, and it wraps `res.write`/`res.end` in new closures for every request, on
+// the path whose per-request allocations sessions 7–9 measured (docs/ingest.md).
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 
