@@ -27,6 +27,21 @@ const patch = (t: TestTenant, customerRef: string, body: unknown) =>
     body,
   });
 
+/** Every customerRef of the key's tenant, following nextCursor page by page (each page a 200). */
+async function listAllRefs(key: string, limit: number, check?: (data: unknown[]) => void): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const qs: string = cursor ? `?limit=${limit}&cursor=${encodeURIComponent(cursor)}` : `?limit=${limit}`;
+    const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key });
+    expect(page.status, JSON.stringify(page.body.error)).toBe(200);
+    check?.(page.body.data);
+    seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
 describe("GET /api/v1/customers", () => {
   runCommonRouteTests({ handler: listCustomers, method: "GET", path: "/api/v1/customers", scope: "admin" });
 });
@@ -220,17 +235,10 @@ describe("customers API", () => {
     await addCustomer(other.tenantId, "cus_00_other");
     const refs = ["cus_05", "cus_01", "cus_04", "cus_02", "cus_03"];
     for (const r of refs) await addCustomer(t.tenantId, r);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const qs: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
-      const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key: t.apiKey });
-      expect(page.status).toBe(200);
-      expect(page.body.data.length).toBeLessThanOrEqual(2);
-      for (const c of page.body.data) ZCustomer.parse(c);
-      seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
-      cursor = page.body.nextCursor;
-    } while (cursor);
+    const seen = await listAllRefs(t.apiKey, 2, (data) => {
+      expect(data.length).toBeLessThanOrEqual(2);
+      for (const c of data) ZCustomer.parse(c);
+    });
     expect(seen).toEqual([...refs].sort());
   });
 
@@ -240,15 +248,7 @@ describe("customers API", () => {
     // nextCursor was over the 512 characters a cursor could have, so page 2 answered 422.
     const refs = ["顧".repeat(255), "\u0001".repeat(255), "a".repeat(255)].sort();
     for (const r of refs) await addCustomer(t.tenantId, r);
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const qs: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : "?limit=1";
-      const page = await callRoute(listCustomers, { path: `/api/v1/customers${qs}`, key: t.apiKey });
-      expect(page.status, JSON.stringify(page.body.error)).toBe(200);
-      seen.push(...page.body.data.map((c: { customerRef: string }) => c.customerRef));
-      cursor = page.body.nextCursor;
-    } while (cursor);
+    const seen = await listAllRefs(t.apiKey, 1);
     expect([...seen].sort()).toEqual(refs);
   });
 });
