@@ -6,15 +6,19 @@ import { getDb } from "../lib/db/client";
 // No statement time limit unless asked for: `counters verify` over millions of events takes
 // longer than the app's 30 s (lib/db/pool-config.ts). The pools are created on first use.
 process.env.DB_QUERY_TIMEOUT_MS ??= "0";
-const database = await bootstrapDatabase((l) => process.stderr.write(`${l}\n`));
+let database: Awaited<ReturnType<typeof bootstrapDatabase>> | undefined;
 let code = 0;
 try {
-  await runCli(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
+  database = await bootstrapDatabase((l) => process.stderr.write(`${l}\n`));
+  code = await runCli(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
 } catch (err) {
-  code = err instanceof CliError ? 2 : 1;
+  // Exit statuses: CLI_USAGE (lib/cli/run-cli.ts).
+  code = err instanceof CliError ? 2 : 3;
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
 } finally {
-  await getDb().$disconnect();
-  await database.stop();
+  await getDb()
+    .$disconnect()
+    .catch(() => {});
+  await database?.stop();
 }
 process.exit(code);

@@ -15,6 +15,9 @@ export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
   keys revoke --tenant <id> --id <key_id> [--json]
   counters verify [--tenant <id>] [--fix] [--json]  rebuild counters from events + adjustments, report (and fix) differences
 
+Exit status: 0 done; 1 counters verify found differences (with --fix: some were not fixed);
+2 a usage error; 3 any other failure (e.g. the database).
+
 The database is DATABASE_URL, else the embedded PostgreSQL (started if not running).`;
 
 export class CliError extends Error {}
@@ -68,7 +71,12 @@ function parseCliArgs(argv: string[]) {
 }
 
 /** Runs one CLI command; JSON output (with --json) is always the last line. */
-export async function runCli(argv: string[], out: Out): Promise<void> {
+/**
+ * Runs one command; resolves to its exit code. `counters verify` exits with 1 while differences
+ * remain (found without `--fix`, or not all fixed), so a scheduled check fails visibly, like
+ * `diff`. Usage errors throw a CliError (exit 2).
+ */
+export async function runCli(argv: string[], out: Out): Promise<number> {
   const { values, positionals } = parseCliArgs(argv);
   const [group, action] = positionals;
   const emit = (human: string, data: unknown) => out(values.json ? JSON.stringify(data) : human);
@@ -76,7 +84,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
 
   if (values.help || !group) {
     out(CLI_USAGE);
-    return;
+    return 0;
   }
   if (group === "tenant" && action === "create") {
     if (!values.name?.trim()) throw new CliError("--name <name> is required");
@@ -86,13 +94,13 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
       tenantId: tenant.id,
       apiKey: key.key,
     });
-    return;
+    return 0;
   }
   if (group === "tenant" && action === "list") {
     const tenants = await db.tenant.findMany({ orderBy: { createdAt: "asc" } });
     const data = tenants.map((t) => ({ tenantId: t.id, name: t.name, createdAt: t.createdAt.toISOString() }));
     emit(data.map((t) => `${t.tenantId}  ${t.name}`).join("\n") || "(no tenants)", data);
-    return;
+    return 0;
   }
   if (group === "tenant" && action === "settings") {
     const tenantId = await requireTenant(values.tenant);
@@ -107,7 +115,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
       settings = await updateTenantSettings({ tenantId, patch: parsed.data, actor });
     }
     emit(`${tenantId}  lateness window ${settings.latenessWindowHours} h`, { tenantId, ...settings });
-    return;
+    return 0;
   }
   if (group === "keys" && action === "create") {
     const tenantId = await requireTenant(values.tenant);
@@ -134,7 +142,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
       scopes: key.scopes,
       expiresAt: key.expiresAt?.toISOString() ?? null,
     });
-    return;
+    return 0;
   }
   if (group === "keys" && action === "list") {
     const tenantId = await requireTenant(values.tenant);
@@ -154,7 +162,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
         "(no keys)",
       data,
     );
-    return;
+    return 0;
   }
   if (group === "keys" && action === "revoke") {
     const tenantId = await requireTenant(values.tenant);
@@ -163,7 +171,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
     if (!existing) throw new CliError(`key ${values.id} not found in tenant ${tenantId}`);
     const key = await revokeApiKey({ tenantId, id: values.id, actor });
     emit(`Revoked ${key.id}`, { keyId: key.id, revokedAt: key.revokedAt?.toISOString() ?? null });
-    return;
+    return 0;
   }
   if (group === "counters" && action === "verify") {
     const tenantId = values.tenant ? await requireTenant(values.tenant) : undefined;
@@ -176,7 +184,7 @@ export async function runCli(argv: string[], out: Out): Promise<void> {
     );
     const summary = `${result.checked} counters checked, ${result.differences.length} differences${values.fix ? `, ${result.fixed} fixed` : ""}`;
     emit([...lines, summary].join("\n"), result);
-    return;
+    return result.differences.length > (values.fix ? result.fixed : 0) ? 1 : 0;
   }
   throw new CliError(`unknown command "${positionals.join(" ")}"\n\n${CLI_USAGE}`);
 }

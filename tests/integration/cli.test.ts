@@ -7,9 +7,12 @@ import { ingestEvents } from "@/lib/ingest/ingest-events";
 
 // Runs the real CLI (`npm run cli` = tsx scripts/cli.ts) against the test database.
 function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+function cliWith(env: Record<string, string>, ...args: string[]) {
   const res = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
     encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "warn" },
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
     timeout: 60_000,
   });
   const lines = res.stdout.trim().split("\n");
@@ -143,13 +146,34 @@ describe("CLI", { timeout: 120_000 }, () => {
     // Drift: the counter names the wrong winner of the tie (same value, same count).
     await db.$executeRaw`UPDATE counters SET last_key = 'g1' WHERE tenant_id = ${tenantId}`;
 
+    // Differences fail the command (exit 1), so a scheduled check cannot pass over them.
     const found = cli("counters", "verify", "--tenant", tenantId);
-    expect(found.code).toBe(0);
+    expect(found.code).toBe(1);
     expect(found.stdout).toContain(`last event expected g2 at ${ts}, counter g1 at ${ts}`);
     expect(found.last).toBe("1 counters checked, 1 differences");
-    expect(cli("counters", "verify", "--tenant", tenantId, "--fix").last).toBe(
-      "1 counters checked, 1 differences, 1 fixed",
+    const asJson = cli("counters", "verify", "--tenant", tenantId, "--json");
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.last)).toMatchObject({
+      checked: 1,
+      fixed: 0,
+      differences: [{ tenantId, metric: "gauge" }],
+    });
+    const fixed = cli("counters", "verify", "--tenant", tenantId, "--fix");
+    expect(fixed.last).toBe("1 counters checked, 1 differences, 1 fixed");
+    expect(fixed.code).toBe(0);
+    const clean = cli("counters", "verify", "--tenant", tenantId);
+    expect(clean.last).toBe("1 counters checked, 0 differences");
+    expect(clean.code).toBe(0);
+  });
+  it("a database it cannot reach fails with exit 3 and one line, not a stack", async () => {
+    const res = cliWith(
+      { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", DB_CONNECT_TIMEOUT_MS: "2000" },
+      "counters",
+      "verify",
     );
-    expect(cli("counters", "verify", "--tenant", tenantId).last).toBe("1 counters checked, 0 differences");
+    expect(res.code).toBe(3);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toMatch(/^error: /);
+    expect(res.stdout).toBe("");
   });
 });
