@@ -18,6 +18,7 @@
 //      BENCH_LATENCY_DUMP=<file> to write every paced request's due time (CLOCK_MONOTONIC ms,
 //      the clock of `perf record -k CLOCK_MONOTONIC`) and latency,
 //      SM_HOT_ROUTES_VIA_NEXT=1 to serve the hot routes through Next.js's router (lib/server/hot-routes.ts),
+//      BENCH_CLIENT=node-http to pace with Node's http client instead of bench/http-client.ts,
 //      BENCH_KEEP_DB=1 to keep the bench database after the run (it is dropped by default),
 //      BENCH_BARE_HOT_ROUTES=1 for the experiment without Next.js (bench/probes/hot-routes-server.ts).
 // Each latency phase also records the autovacuum work running at its start and end or finished

@@ -12,7 +12,8 @@
 // Env: SM_PG_PORT (default 54364; an embedded Postgres there is reused or started), BENCH_PORT
 // (default 3401), NEXT_DIST_DIR (default .next-bench), BENCH_APP_DIR (run `next start` from
 // another checkout), BENCH_DURATION (s, default 15), BENCH_CONNECTIONS (default 4),
-// BENCH_EVENTS_PER_METRIC (target customer, default 500), BENCH_NOISE_CUSTOMERS (default 50).
+// BENCH_EVENTS_PER_METRIC (target customer, default 500), BENCH_NOISE_CUSTOMERS (default 50),
+// BENCH_CLIENT=node-http (pace with Node's http client instead of bench/http-client.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
