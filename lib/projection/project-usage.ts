@@ -13,7 +13,14 @@ import { type Fixed, formatFixed, parseFixed, ZERO } from "@/lib/pricing/fixed";
 import type { PriceDefinition } from "@/lib/pricing/price-schema";
 import { rowToDefinition } from "@/lib/pricing/schemas";
 import { type Forecast, forecastClock, forecastQuantity, trailingDaysStart, utcDayStart } from "./forecast-quantity";
-import { type AdjustmentRow, type CounterRow, type RollupRow, type TodayRow, trailingUsage } from "./trailing-usage";
+import {
+  type AdjustmentRow,
+  type CounterRow,
+  type RollupTotalsRow,
+  rollupTotalsSql,
+  type TodayRow,
+  trailingUsage,
+} from "./trailing-usage";
 
 export type UnpricedReason = "no_price" | "price_inactive" | "currency_mismatch" | "amount_overflow";
 
@@ -82,7 +89,7 @@ interface Snapshot {
   meters: Array<{ id: string; metric: string; aggregation: string; unit: string | null }>;
   counters: CounterRow[];
   prices: Array<PriceRow & { metric: string }>;
-  rollups: RollupRow[];
+  rollups: RollupTotalsRow[];
   today: TodayRow[];
   adjustments: AdjustmentRow[];
 }
@@ -92,7 +99,8 @@ interface Snapshot {
 // of the current anchor's first period, which may start more than 32 days ago:
 // lib/billing/schedule.ts) and the open period is picked in code. Numerics travel as text to stay exact.
 // - counters: point reads on the counters (tenant_id, customer_ref, period_start) index;
-// - rollups: per-day usage of closed days (see trailing-usage.ts), ≤ 64 rows per metric;
+// - rollups: per-day usage of closed days (see trailing-usage.ts), added up per metric and period:
+//   all closed days, and those in the trailing window (from $6, before today's start $5);
 // - today: the ledger since UTC midnight for this customer only, on the events
 //   (tenant_id, customer_ref, ts) index — no upper bound, so events up to 5 minutes ahead
 //   (accepted by ingest) are in it as they are in the counter;
@@ -113,10 +121,11 @@ const SNAPSHOT_SQL = `
         'billing_scheme', billing_scheme, 'unit_amount_decimal', unit_amount_decimal::text, 'tiers_mode', tiers_mode,
         'tiers', tiers, 'transform_quantity', transform_quantity, 'active', active, 'source', source::text)), '[]')
       FROM prices WHERE tenant_id = $1) AS prices,
-    (SELECT coalesce(json_agg(json_build_object('metric', metric, 'period_start', period_start, 'day', day,
-        'quantity', quantity::text, 'events', events::text)), '[]')
-      FROM usage_daily_rollups
-      WHERE tenant_id = $1 AND customer_ref = $2 AND (period_start > $3 OR period_start = (SELECT regime_start FROM cust)) AND period_start <= $4) AS rollups,
+    (SELECT coalesce(json_agg(r), '[]') FROM (
+        ${rollupTotalsSql("$5", "$6")}
+        FROM usage_daily_rollups
+        WHERE tenant_id = $1 AND customer_ref = $2 AND (period_start > $3 OR period_start = (SELECT regime_start FROM cust)) AND period_start <= $4
+        GROUP BY metric, period_start) r) AS rollups,
     (SELECT coalesce(json_agg(t), '[]') FROM (
         SELECT metric, period_start, sum(quantity)::text AS quantity, count(*)::text AS events
         FROM events WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $5

@@ -13,12 +13,35 @@ import { trailingDaysStart, utcDayStart } from "./forecast-quantity";
 // day, or an event back-dated into a closed day — rebuilds the period's rollups from the
 // ledger before they are used.
 
-export interface RollupRow {
+/**
+ * The closed-day rollups of one counter's period, added up by ROLLUP_TOTALS_SQL: all of them
+ * (checked against the counter) and those in the trailing window.
+ */
+export interface RollupTotalsRow {
   metric: string;
   period_start: string;
-  day: string;
-  quantity: string;
-  events: string;
+  closed_quantity: string;
+  closed_events: string;
+  window_quantity: string;
+  window_events: string;
+}
+
+/**
+ * The select list and grouping that add up per-day rollup rows (`metric`, `period_start`, `day`,
+ * `quantity`, `events`) per metric and period, given the parameters holding today's UTC start
+ * and the trailing window's first day. Summed in SQL, one row per metric crosses the wire
+ * instead of one per day (up to 31 a metric), and Postgres does not format two timestamps per
+ * day into JSON: for 20 metrics 10 days into a period the snapshot's rollup part took 0.8 ms of
+ * its 1.9 ms (EXPLAIN ANALYZE, session 16).
+ */
+export function rollupTotalsSql(today: string, windowStart: string): string {
+  const closed = `day < ${today}`;
+  const inWindow = `day >= ${windowStart} AND day < ${today}`;
+  return `SELECT metric, period_start,
+      coalesce(sum(quantity) FILTER (WHERE ${closed}), 0)::text AS closed_quantity,
+      coalesce(sum(events) FILTER (WHERE ${closed}), 0)::text AS closed_events,
+      coalesce(sum(quantity) FILTER (WHERE ${inWindow}), 0)::text AS window_quantity,
+      coalesce(sum(events) FILTER (WHERE ${inWindow}), 0)::text AS window_events`;
 }
 
 export interface TodayRow {
@@ -48,17 +71,22 @@ export interface TrailingUsage {
   events: Fixed;
 }
 
+// Rebuilds a period's rollups of closed days from the ledger and answers their totals as the
+// snapshot does ($5: the trailing window's first day).
 const REBUILD_SQL = `
-  INSERT INTO usage_daily_rollups (tenant_id, customer_ref, period_start, metric, day, quantity, events, computed_at)
-  SELECT tenant_id, customer_ref, period_start, metric,
-         date_bin('1 day', ts, timestamptz '2000-01-01 00:00:00+00') AS day, sum(quantity), count(*), now()
-  FROM events
-  WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3 AND ts < $4 AND period_start = $3
-  GROUP BY tenant_id, customer_ref, period_start, metric, day
-  ORDER BY metric, day
-  ON CONFLICT (tenant_id, customer_ref, period_start, metric, day)
-    DO UPDATE SET quantity = excluded.quantity, events = excluded.events, computed_at = excluded.computed_at
-  RETURNING metric, period_start, day, quantity::text, events::text`;
+  WITH rebuilt AS (
+    INSERT INTO usage_daily_rollups (tenant_id, customer_ref, period_start, metric, day, quantity, events, computed_at)
+    SELECT tenant_id, customer_ref, period_start, metric,
+           date_bin('1 day', ts, timestamptz '2000-01-01 00:00:00+00') AS day, sum(quantity), count(*), now()
+    FROM events
+    WHERE tenant_id = $1 AND customer_ref = $2 AND ts >= $3 AND ts < $4 AND period_start = $3
+    GROUP BY tenant_id, customer_ref, period_start, metric, day
+    ORDER BY metric, day
+    ON CONFLICT (tenant_id, customer_ref, period_start, metric, day)
+      DO UPDATE SET quantity = excluded.quantity, events = excluded.events, computed_at = excluded.computed_at
+    RETURNING metric, period_start, day, quantity, events)
+  ${rollupTotalsSql("$4", "$5")}
+  FROM rebuilt GROUP BY metric, period_start`;
 
 /**
  * Trailing usage per metric for the metrics that need a run rate (sum and count meters).
@@ -77,7 +105,7 @@ export async function trailingUsage(opts: {
   now: Date;
   meters: Array<{ id: string; metric: string; aggregation: string }>;
   counters: CounterRow[];
-  rollups: RollupRow[];
+  rollups: RollupTotalsRow[];
   today: TodayRow[];
   /** Made since the window's start (the query's `created_at` bound): usage of the window too. */
   adjustments: AdjustmentRow[];
@@ -95,16 +123,14 @@ export async function trailingUsage(opts: {
   };
   const today = new Map<string, Totals>();
   for (const t of opts.today) if (inPeriod(t.period_start)) add(today, t.metric, t.quantity, t.events);
-  // One pass over the closed-day rollups: totals for the check, and the window's share.
-  const tally = (rows: RollupRow[]) => {
+  // The closed days' totals, for the check, and the window's share.
+  const tally = (rows: RollupTotalsRow[]) => {
     const closed = new Map<string, Totals>();
     const window = new Map<string, Totals>();
     for (const r of rows) {
       if (!inPeriod(r.period_start)) continue;
-      const day = Date.parse(r.day);
-      if (day >= todayMs) continue;
-      add(closed, r.metric, r.quantity, r.events);
-      if (day >= windowDayMs) add(window, r.metric, r.quantity, r.events);
+      add(closed, r.metric, r.closed_quantity, r.closed_events);
+      add(window, r.metric, r.window_quantity, r.window_events);
     }
     return { closed, window };
   };
@@ -122,10 +148,10 @@ export async function trailingUsage(opts: {
     return m.aggregation !== "sum" || a.micros + t.micros === toMicros(c.value) - toMicros(c.adjustment_total);
   });
   if (!consistent) {
-    const rebuilt = await getPgPool().query<RollupRow>({
+    const rebuilt = await getPgPool().query<RollupTotalsRow>({
       name: "sm_projection_rebuild_rollups",
       text: REBUILD_SQL,
-      values: [opts.tenantId, opts.customerRef, opts.period.start, new Date(todayMs)],
+      values: [opts.tenantId, opts.customerRef, opts.period.start, new Date(todayMs), new Date(windowDayMs)],
     });
     ({ closed, window } = tally(rebuilt.rows));
   }
