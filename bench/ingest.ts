@@ -43,6 +43,7 @@ import {
   startBenchDatabase,
   startFloorServer,
   startNextServer,
+  waitForQuietMachine,
   withCpu,
 } from "./support";
 
@@ -365,6 +366,7 @@ async function maintenance(url: string): Promise<{ running: string[]; counts: Ma
 }
 
 try {
+  results.quietWait = await waitForQuietMachine();
   log("warm-up");
   await saturate(
     {

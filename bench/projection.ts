@@ -36,6 +36,7 @@ import {
   saturate,
   startBenchDatabase,
   startNextServer,
+  waitForQuietMachine,
   withCpu,
 } from "./support";
 
@@ -206,6 +207,7 @@ try {
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     bodies: [JSON.stringify({ customerRef: CUSTOMER })],
   };
+  results.quietWait = await waitForQuietMachine();
   await saturate(projectionSpec, CONNECTIONS, 3); // warm-up
   const summary: string[] = [];
   for (const rate of RATES) {

@@ -185,11 +185,13 @@ export interface ClientStalls {
   gcMax: number;
 }
 
+const LOOP_SAMPLE_MS = 10;
+
 /** Watches this process's event-loop delay and GC pauses until the returned function is called. */
 function watchClientStalls(): () => ClientStalls {
   // Sampled every 10 ms: a 1 ms timer cost this process ~13 ms of CPU per second, on the cores
   // the server needs, and a stall worth reporting is longer than 10 ms anyway.
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   let gcCount = 0;
   let gcTotal = 0;
   let gcMax = 0;
@@ -206,8 +208,9 @@ function watchClientStalls(): () => ClientStalls {
     loop.disable();
     gc.disconnect();
     return {
-      loopDelayP99: round2(loop.percentile(99) / 1e6),
-      loopDelayMax: round2(loop.max / 1e6),
+      // Node records the time between two samples, the interval included: the delay is the rest.
+      loopDelayP99: round2(Math.max(0, loop.percentile(99) / 1e6 - LOOP_SAMPLE_MS)),
+      loopDelayMax: round2(Math.max(0, loop.max / 1e6 - LOOP_SAMPLE_MS)),
       gcCount,
       gcTotal: round2(gcTotal),
       gcMax: round2(gcMax),
@@ -551,4 +554,46 @@ export function benchPriceFields(i: number): Record<string, unknown> {
         ],
       };
   }
+}
+
+/** Busy share (0–1) of all CPUs over `ms`, from /proc/stat; null without /proc. */
+async function machineBusy(ms: number): Promise<number | null> {
+  const read = () => {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0); // idle + iowait
+    return { idle, total: cpu.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = read();
+    await new Promise((r) => setTimeout(r, ms));
+    const b = read();
+    return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the machine has been quiet (under 10 % busy over all cores) for 3 consecutive
+ * seconds, at most `maxSeconds`, and says how long it waited. A run started while the page cache
+ * still writes back a build, or an earlier run's Postgres drops its database, measured that work:
+ * in session 15 the two runs started right after a build gave the two lowest batched figures.
+ */
+export async function waitForQuietMachine(
+  maxSeconds = 120,
+): Promise<{ waitedSeconds: number; lastBusy: number | null }> {
+  const started = Date.now();
+  let quiet = 0;
+  let busy: number | null = null;
+  while (Date.now() - started < maxSeconds * 1000) {
+    busy = await machineBusy(1000);
+    if (busy === null) break;
+    quiet = busy < 0.1 ? quiet + 1 : 0;
+    if (quiet >= 3) break;
+  }
+  const waitedSeconds = Math.round((Date.now() - started) / 1000);
+  log(
+    `machine quiet check: waited ${waitedSeconds} s, last second ${busy === null ? "unknown" : `${Math.round(busy * 100)} % busy`}${quiet >= 3 ? "" : " (gave up waiting)"}`,
+  );
+  return { waitedSeconds, lastBusy: busy };
 }
