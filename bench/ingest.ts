@@ -11,8 +11,12 @@
 // Env: SM_PG_PORT (default 54362) — an embedded Postgres there is reused or started;
 //      BENCH_PORT (default 3201), NEXT_DIST_DIR (default .next-bench),
 //      BENCH_SECONDS (default 15), BENCH_LEDGER_ROWS (default 5000000), BENCH_CONNECTIONS (default 4),
-//      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset,
-//      BENCH_SLICES (default 3): batched ingest and its baseline alternate in this many slices,
+//      BENCH_PHASES (default all: batched,baseline,single,usage,full) to run a subset — batched:
+//      saturated ingest into the empty ledger; baseline: the raw insert; full: saturated ingest
+//      into a copy of the database holding BENCH_LEDGER_ROWS events, behind a second `next start`
+//      on BENCH_PORT+2; single: 200 req/s of single events (empty ledger); usage: GET
+//      /usage/current on the full ledger,
+//      BENCH_SLICES (default 3): batched, baseline and full take turns in this many slices,
 //      BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to profile the server,
 //      BENCH_SERVER_STDOUT=<file> to keep the server's stdout (e.g. with "--trace-gc-nvp"),
 //      BENCH_LATENCY_DUMP=<file> to write every paced request's due time (CLOCK_MONOTONIC ms,
@@ -32,10 +36,12 @@ import { getDb } from "../lib/db/client";
 import { createTenant } from "../lib/tenants/create-tenant";
 import {
   type CpuPerRequest,
+  cloneBenchDatabase,
   cpuSnapshot,
   formatCpu,
   type LoadResult,
   log,
+  type NextServer,
   paced,
   postgresCpuBetween,
   type RequestSpec,
@@ -240,15 +246,6 @@ const key = (
     actor: { type: "system" },
   })
 ).key;
-const server = await startNextServer({
-  port: HTTP_PORT,
-  distDir: DIST_DIR,
-  databaseUrl: process.env.BENCH_SERVER_DATABASE_URL ?? db.url,
-  bareHotRoutes: process.env.BENCH_BARE_HOT_ROUTES === "1",
-});
-const pid = server.child.pid;
-const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-const ingestUrl = `${server.base}/api/v1/events/ingest`;
 const results: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
   seconds: SECONDS,
@@ -256,17 +253,48 @@ const results: Record<string, unknown> = {
   cpus: os.cpus().length,
   loadAverageAtStart: os.loadavg(),
 };
+// The full ledger is a second database, a copy of the first made before any event (same tenant,
+// same key) and loaded with LEDGER_ROWS events, behind its own `next start`. The batched ingest
+// into each then takes turns, like the raw baseline: measured minutes apart, the two throughputs
+// compared the VM's speed at two moments as much as the ledgers (session 16: 71 % in a run whose
+// empty-ledger slices fell in a fast minute).
+const wantFull = PHASES.has("full") || PHASES.has("usage");
+await getDb().$disconnect();
+const fullDb = wantFull ? await cloneBenchDatabase(PG_PORT, DB_NAME, `${DB_NAME}_full`) : undefined;
+if (fullDb) {
+  log(`loading ${LEDGER_ROWS.toLocaleString()} ledger rows with generate_series into ${DB_NAME}_full`);
+  results.loadSeconds = await loadLedger(fullDb.url, tenant.id, LEDGER_ROWS);
+  results.ledgerRows = await ledgerCount(fullDb.url);
+}
+const server = await startNextServer({
+  port: HTTP_PORT,
+  distDir: DIST_DIR,
+  databaseUrl: process.env.BENCH_SERVER_DATABASE_URL ?? db.url,
+  bareHotRoutes: process.env.BENCH_BARE_HOT_ROUTES === "1",
+});
+const fullServer = fullDb
+  ? await startNextServer({
+      port: HTTP_PORT + 2,
+      distDir: DIST_DIR,
+      databaseUrl: fullDb.url,
+      bareHotRoutes: process.env.BENCH_BARE_HOT_ROUTES === "1",
+    })
+  : undefined;
+const pid = server.child.pid;
+const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+const ingestUrl = `${server.base}/api/v1/events/ingest`;
 
 type BatchedRun = LoadResult & CpuPerRequest & { eventsPerSec: number };
 
-async function batchedIngest(label: string, seconds = SECONDS): Promise<BatchedRun> {
+async function batchedIngest(target: NextServer, label: string, seconds: number): Promise<BatchedRun> {
   const now = Date.now();
   // Enough distinct bodies that no event repeats: every acknowledged event is a new row.
   const expected = Math.ceil((seconds * 60_000) / BATCH) + 50;
   const bodies = Array.from({ length: expected }, () => JSON.stringify({ events: makeEvents(BATCH, 200, now) }));
   log(`${label}: batched ingest, ${BATCH} events/request, ${CONNECTIONS} connections, ${seconds}s`);
-  const run = await withCpu(pid, () =>
-    saturate({ url: ingestUrl, method: "POST", headers, bodies }, CONNECTIONS, seconds),
+  const url = `${target.base}/api/v1/events/ingest`;
+  const run = await withCpu(target.child.pid, () =>
+    saturate({ url, method: "POST", headers, bodies }, CONNECTIONS, seconds),
   );
   const ok = run.requests - run.non2xx;
   if (ok >= bodies.length) throw new Error("bench ran out of distinct bodies; raise the pool");
@@ -309,14 +337,14 @@ function batchedTotals(runs: BatchedRun[]): BatchedRun {
 async function pacedRun(
   spec: RequestSpec,
   rate: number,
-  serverPid = pid,
+  target: { pid: number | undefined; databaseUrl: string } = { pid, databaseUrl: db.url },
 ): Promise<LoadResult & { postgresMaintenance: PhaseMaintenance }> {
   const warmUp = 3;
   await paced(spec, rate, warmUp);
   const rest = spec.bodies && { ...spec, bodies: spec.bodies.slice(rate * warmUp) };
-  const before = await maintenance(db.url);
-  const result = await withCpu(serverPid, () => paced(rest ?? spec, rate, SECONDS));
-  const after = await maintenance(db.url);
+  const before = await maintenance(target.databaseUrl);
+  const result = await withCpu(target.pid, () => paced(rest ?? spec, rate, SECONDS));
+  const after = await maintenance(target.databaseUrl);
   const postgresMaintenance: PhaseMaintenance = {
     runningAtStart: before.running,
     runningAtEnd: after.running,
@@ -368,45 +396,62 @@ async function maintenance(url: string): Promise<{ running: string[]; counts: Ma
 try {
   results.quietWait = await waitForQuietMachine();
   log("warm-up");
-  await saturate(
-    {
-      url: ingestUrl,
-      method: "POST",
-      headers,
-      bodies: Array.from({ length: 200 }, () => JSON.stringify({ events: makeEvents(BATCH, 200, Date.now()) })),
-    },
-    CONNECTIONS,
-    5,
-  );
+  for (const target of [server, fullServer]) {
+    if (!target) continue;
+    await saturate(
+      {
+        url: `${target.base}/api/v1/events/ingest`,
+        method: "POST",
+        headers,
+        bodies: Array.from({ length: 200 }, () => JSON.stringify({ events: makeEvents(BATCH, 200, Date.now()) })),
+      },
+      CONNECTIONS,
+      5,
+    );
+  }
 
   if (PHASES.has("baseline")) await createBaselineTable(db.url);
-  if (PHASES.has("batched") && PHASES.has("baseline")) {
-    // Interleaved: this VM's speed drifts by up to half within minutes (the identical baseline
-    // insert cost 11.6 and 17.5 ms of Postgres CPU two minutes apart), so the ingest and its
-    // baseline take turns in SLICES slices each, and the share compares like with like.
-    const ingestRuns: BatchedRun[] = [];
-    const baselineRuns: BaselineRun[] = [];
-    for (let i = 1; i <= SLICES; i++) {
-      ingestRuns.push(await batchedIngest(`empty ledger, slice ${i}/${SLICES}`, SECONDS / SLICES));
-      log(`raw baseline, slice ${i}/${SLICES}`);
-      baselineRuns.push(await rawBaseline(db.url, tenant.id, SECONDS / SLICES));
+  // Interleaved: this VM's speed drifts by up to half within minutes (the identical baseline
+  // insert cost 11.6 and 17.5 ms of Postgres CPU two minutes apart), so the ingest into the
+  // empty ledger, its raw baseline and the ingest into the full ledger take turns in SLICES
+  // slices each, and each ratio compares like with like.
+  const ingestRuns: BatchedRun[] = [];
+  const baselineRuns: BaselineRun[] = [];
+  const fullRuns: BatchedRun[] = [];
+  const sliceSeconds = SECONDS / SLICES;
+  for (let i = 1; i <= SLICES; i++) {
+    if (PHASES.has("batched")) {
+      ingestRuns.push(await batchedIngest(server, `empty ledger, slice ${i}/${SLICES}`, sliceSeconds));
     }
-    results.batchedEmpty = batchedTotals(ingestRuns);
-    results.rawBaseline = baselineTotals(baselineRuns);
-    results.slices = ingestRuns.map((r, i) => ({
-      eventsPerSec: r.eventsPerSec,
-      baselineRowsPerSec: Math.round(baselineRuns[i].rows / baselineRuns[i].seconds),
-      percentOfBaseline: Math.round((100 * r.eventsPerSec * baselineRuns[i].seconds) / baselineRuns[i].rows),
-    }));
-  } else if (PHASES.has("batched")) {
-    results.batchedEmpty = await batchedIngest("empty ledger");
-  } else if (PHASES.has("baseline")) {
-    log("raw baseline");
-    results.rawBaseline = baselineTotals([await rawBaseline(db.url, tenant.id, SECONDS)]);
+    if (PHASES.has("baseline")) {
+      log(`raw baseline, slice ${i}/${SLICES}`);
+      baselineRuns.push(await rawBaseline(db.url, tenant.id, sliceSeconds));
+    }
+    if (PHASES.has("full") && fullServer) {
+      fullRuns.push(await batchedIngest(fullServer, `full ledger, slice ${i}/${SLICES}`, sliceSeconds));
+    }
   }
+  if (ingestRuns.length > 0) results.batchedEmpty = batchedTotals(ingestRuns);
+  if (baselineRuns.length > 0) results.rawBaseline = baselineTotals(baselineRuns);
+  if (fullRuns.length > 0) results.batchedFull = batchedTotals(fullRuns);
+  results.slices = Array.from({ length: SLICES }, (_, i) => ({
+    eventsPerSec: ingestRuns[i]?.eventsPerSec,
+    baselineRowsPerSec: baselineRuns[i] && Math.round(baselineRuns[i].rows / baselineRuns[i].seconds),
+    percentOfBaseline:
+      ingestRuns[i] && baselineRuns[i]
+        ? Math.round((100 * ingestRuns[i].eventsPerSec * baselineRuns[i].seconds) / baselineRuns[i].rows)
+        : undefined,
+    fullEventsPerSec: fullRuns[i]?.eventsPerSec,
+    fullVsEmptyPercent:
+      ingestRuns[i] && fullRuns[i]
+        ? Math.round((100 * fullRuns[i].eventsPerSec) / ingestRuns[i].eventsPerSec)
+        : undefined,
+  }));
   const empty = results.batchedEmpty as { eventsPerSec: number } | undefined;
   const raw = results.rawBaseline as { rowsPerSec: number } | undefined;
+  const full = results.batchedFull as { eventsPerSec: number } | undefined;
   if (empty && raw) results.percentOfBaseline = Math.round((100 * empty.eventsPerSec) / raw.rowsPerSec);
+  if (empty && full) results.fullVsEmptyPercent = Math.round((100 * full.eventsPerSec) / empty.eventsPerSec);
 
   if (PHASES.has("single")) {
     await checkpoint(db.url);
@@ -419,47 +464,35 @@ try {
     results.single200 = await pacedRun({ url: ingestUrl, method: "POST", headers, bodies: singles }, SINGLE_RATE);
   }
 
-  if (PHASES.has("usage") || PHASES.has("full")) {
-    const before = await ledgerCount(db.url);
-    log(
-      `loading ${LEDGER_ROWS.toLocaleString()} ledger rows with generate_series (ledger has ${before.toLocaleString()})`,
-    );
-    results.loadSeconds = await loadLedger(db.url, tenant.id, LEDGER_ROWS);
-    results.ledgerRows = await ledgerCount(db.url);
-  }
-  if (PHASES.has("usage")) {
+  if (PHASES.has("usage") && fullDb && fullServer) {
+    await checkpoint(fullDb.url);
+    const onFull = { pid: fullServer.child.pid, databaseUrl: fullDb.url };
     log(`reference: a bare Next.js Pages route running one SELECT (bench/next-floor) at ${SINGLE_RATE} req/s`);
-    const floor = await startFloorServer({ port: HTTP_PORT + 1, databaseUrl: db.url });
+    const floor = await startFloorServer({ port: HTTP_PORT + 1, databaseUrl: fullDb.url });
     try {
       results.nextFloor200 = await pacedRun(
         { url: `${floor.base}/api/probe?customerRef=load_cus_42`, method: "GET" },
         SINGLE_RATE,
-        floor.child.pid,
+        { pid: floor.child.pid, databaseUrl: fullDb.url },
       );
     } finally {
       await floor.stop();
     }
     log("GET /usage/current with the full ledger");
     const usage: RequestSpec = {
-      url: `${server.base}/api/v1/usage/current?customerRef=load_cus_42`,
+      url: `${fullServer.base}/api/v1/usage/current?customerRef=load_cus_42`,
       method: "GET",
       headers,
     };
-    results.usageCurrent200 = await pacedRun(usage, SINGLE_RATE);
-    results.usageCurrentMax = await withCpu(pid, () => saturate(usage, CONNECTIONS, SECONDS));
+    results.usageCurrent200 = await pacedRun(usage, SINGLE_RATE, onFull);
+    results.usageCurrentMax = await withCpu(onFull.pid, () => saturate(usage, CONNECTIONS, SECONDS));
   }
-  if (PHASES.has("full")) {
-    results.batchedFull = await batchedIngest("full ledger");
-    if (empty) {
-      results.fullVsEmptyPercent = Math.round(
-        (100 * (results.batchedFull as { eventsPerSec: number }).eventsPerSec) / empty.eventsPerSec,
-      );
-    }
-    results.finalLedgerRows = await ledgerCount(db.url);
-  }
+  if (fullDb) results.finalLedgerRows = await ledgerCount(fullDb.url);
 } finally {
   await server.stop();
+  await fullServer?.stop();
   await getDb().$disconnect();
+  await fullDb?.stop();
   await db.stop();
 }
 
@@ -475,7 +508,7 @@ const r = results as Record<
   (LoadResult & CpuPerRequest & { eventsPerSec: number; rowsPerSec: number }) | undefined
 > & {
   percentOfBaseline?: number;
-  slices?: Array<{ eventsPerSec: number; baselineRowsPerSec: number; percentOfBaseline: number }>;
+  slices?: Array<{ percentOfBaseline?: number; fullVsEmptyPercent?: number }>;
   fullVsEmptyPercent?: number;
   ledgerRows?: number;
   loadAverageAtStart: number[];
@@ -493,7 +526,7 @@ if (r.rawBaseline)
       (r.percentOfBaseline === undefined
         ? ""
         : ` → ingest = ${r.percentOfBaseline}% [target ≥ 50%] ${verdict(r.percentOfBaseline >= 50)}`) +
-      (r.slices
+      (r.slices?.every((x) => x.percentOfBaseline !== undefined)
         ? ` (alternating in ${r.slices.length} slices: ${r.slices.map((x) => `${x.percentOfBaseline}%`).join(", ")})`
         : ""),
   );
@@ -519,10 +552,14 @@ if (r.usageCurrentMax)
   );
 if (r.batchedFull)
   lines.push(
-    `batched ingest with the full ledger: ${r.batchedFull.eventsPerSec.toLocaleString()} events/s` +
+    `batched ingest with the full ledger (${r.ledgerRows?.toLocaleString()} rows at the start): ${r.batchedFull.eventsPerSec.toLocaleString()} events/s` +
       (r.fullVsEmptyPercent === undefined
         ? ""
-        : ` = ${r.fullVsEmptyPercent}% of empty [target ≥ 80%] ${verdict(r.fullVsEmptyPercent >= 80)}`),
+        : ` = ${r.fullVsEmptyPercent}% of empty [target ≥ 80%] ${verdict(r.fullVsEmptyPercent >= 80)}`) +
+      (r.slices?.every((x) => x.fullVsEmptyPercent !== undefined)
+        ? ` (alternating in ${r.slices.length} slices: ${r.slices.map((x) => `${x.fullVsEmptyPercent}%`).join(", ")})`
+        : "") +
+      formatCpu(r.batchedFull),
   );
 console.log(lines.join("\n"));
 writeFileSync(file, JSON.stringify({ ...results, summary: lines }, null, 2));

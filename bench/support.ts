@@ -42,19 +42,48 @@ export async function startBenchDatabase(
   await admin.end();
   const url = embeddedUrl(port, dbName);
   await migrateDatabase(url);
-  // The database goes when the run ends, not when the next one starts: dropping the 5 M rows
-  // of a full run frees ~1.5 GB of files and page cache, and that work must not land in the
-  // next run's first latency phase. BENCH_KEEP_DB=1 keeps it for inspection.
-  const dropAndStop = async () => {
-    if (process.env.BENCH_KEEP_DB !== "1") {
-      const end = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
-      await end.connect();
-      await end.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await end.end();
-    }
-    await stop();
+  return {
+    url,
+    stop: async () => {
+      await dropUnlessKept(port, dbName);
+      await stop();
+    },
   };
-  return { url, stop: dropAndStop };
+}
+
+/**
+ * The database goes when the run ends, not when the next one starts: dropping the 5 M rows of a
+ * full run frees ~1.5 GB of files and page cache, and that work must not land in the next run's
+ * first latency phase. BENCH_KEEP_DB=1 keeps it for inspection.
+ */
+async function dropUnlessKept(port: number, dbName: string): Promise<void> {
+  if (process.env.BENCH_KEEP_DB === "1") return;
+  const end = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
+  await end.connect();
+  await end.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await end.end();
+}
+
+/**
+ * A copy of database `from` as `to` (CREATE DATABASE … TEMPLATE), dropped by `stop` unless
+ * BENCH_KEEP_DB=1. The copy needs `from` without sessions: the caller closes its own first, and
+ * any left are ended.
+ */
+export async function cloneBenchDatabase(
+  port: number,
+  from: string,
+  to: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
+  await admin.connect();
+  try {
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [from]);
+    await admin.query(`DROP DATABASE IF EXISTS ${to} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${to} TEMPLATE ${from}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: embeddedUrl(port, to), stop: () => dropUnlessKept(port, to) };
 }
 
 export interface NextServer {
