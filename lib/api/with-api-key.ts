@@ -16,13 +16,19 @@ export interface ApiKeyContext<P> {
 
 type RouteContext<P> = { params: Promise<P> };
 
+const MALFORMED_BEARER = "malformed";
+
+/**
+ * The key the request presents; null for none; MALFORMED_BEARER for a Bearer credential that is
+ * not exactly one token — e.g. two Authorization headers, which arrive joined ("Bearer a, Bearer b").
+ */
 function presentedKey(req: Request): string | null {
   const auth = req.headers.get("authorization");
   // A Bearer credential is the key; another scheme (a proxy's Basic auth) is not ours, and
   // x-api-key, API.md's alternative, may then carry the key.
   if (auth && /^Bearer(\s|$)/i.test(auth)) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : null;
+    const m = /^Bearer\s+([^\s,]+)\s*$/i.exec(auth);
+    return m ? m[1] : MALFORMED_BEARER;
   }
   return req.headers.get("x-api-key")?.trim() || null;
 }
@@ -76,6 +82,12 @@ export function withApiKey<P = Record<string, never>>(
       const presented = presentedKey(received);
       if (!presented)
         throw new ApiError({ code: "unauthorized", message: "Missing API key (Authorization: Bearer <key>)." });
+      if (presented === MALFORMED_BEARER) {
+        throw new ApiError({
+          code: "unauthorized",
+          message: "Malformed Authorization header: send exactly one `Bearer <key>` (one header, one key).",
+        });
+      }
       const authenticate = async () => {
         const check = await authenticateApiKey(presented);
         if (!check.ok) {

@@ -38,6 +38,17 @@ describe("withApiKey", () => {
       headers: { authorization: "Bearer two words", "x-api-key": t.apiKey },
     });
     expect(badBearer.status).toBe(401);
+    expect(badBearer.body.error.message).toMatch(/^Malformed Authorization header/);
+    // Two Authorization headers reach the route joined by ", ": refused as malformed, never
+    // authenticated as either key, and not reported as a missing key.
+    for (const authorization of [`Bearer ${t.apiKey}, Bearer ${t.apiKey}`, `Bearer ${t.apiKey},`, "Bearer "]) {
+      const res = await callRoute(echo, { path: "/api/v1/echo", headers: { authorization } });
+      expect(res.status, authorization).toBe(401);
+      expect(res.body.error).toMatchObject({ code: "unauthorized" });
+      expect(res.body.error.message, authorization).toMatch(/^Malformed Authorization header/);
+    }
+    const none = await callRoute(echo, { path: "/api/v1/echo" });
+    expect(none.body.error.message).toMatch(/^Missing API key/);
   });
 
   it("keeps a caller's well-formed x-request-id and replaces a malformed one", async () => {
