@@ -38,7 +38,10 @@ const ERROR_RESPONSES = {
     "InvalidJson",
     "The body is not valid JSON or not UTF-8 (`invalid_json`), or the path is not valid percent-encoded UTF-8 (`invalid_path`).",
   ],
-  401: ["Unauthorized", "Missing, unknown, revoked or expired API key, or a Bearer credential that is not exactly one key (`unauthorized`)."],
+  401: [
+    "Unauthorized",
+    "Missing, unknown, revoked or expired API key, or a Bearer credential that is not exactly one key (`unauthorized`).",
+  ],
   403: ["Forbidden", "The key lacks the scope, or a tenantId names another tenant (`forbidden`)."],
   404: ["NotFound", "No such object in the key's tenant (`not_found`)."],
   409: ["Conflict", "The request conflicts with the current state (`conflict`)."],
