@@ -16,13 +16,13 @@ export interface ApiKeyContext<P> {
 
 type RouteContext<P> = { params: Promise<P> };
 
-const MALFORMED_BEARER = "malformed";
+const MALFORMED_BEARER = Symbol("malformed Bearer credential");
 
 /**
  * The key the request presents; null for none; MALFORMED_BEARER for a Bearer credential that is
  * not exactly one token — e.g. two Authorization headers, which arrive joined ("Bearer a, Bearer b").
  */
-function presentedKey(req: Request): string | null {
+function presentedKey(req: Request): string | typeof MALFORMED_BEARER | null {
   const auth = req.headers.get("authorization");
   // A Bearer credential is the key; another scheme (a proxy's Basic auth) is not ours, and
   // x-api-key, API.md's alternative, may then carry the key.

@@ -70,9 +70,9 @@ function parseCliArgs(argv: string[]) {
   }
 }
 
-/** Runs one CLI command; JSON output (with --json) is always the last line. */
 /**
- * Runs one command; resolves to its exit code. `counters verify` exits with 1 while differences
+ * Runs one CLI command; JSON output (with --json) is always the last line. Resolves to its exit
+ * code. `counters verify` exits with 1 while differences
  * remain (found without `--fix`, or not all fixed), so a scheduled check fails visibly, like
  * `diff`. Usage errors throw a CliError (exit 2).
  */

@@ -14,7 +14,7 @@ import { trailingDaysStart, utcDayStart } from "./forecast-quantity";
 // ledger before they are used.
 
 /**
- * The closed-day rollups of one counter's period, added up by ROLLUP_TOTALS_SQL: all of them
+ * The closed-day rollups of one counter's period, added up (rollupTotalsSql): all of them
  * (checked against the counter) and those in the trailing window.
  */
 export interface RollupTotalsRow {
@@ -27,12 +27,12 @@ export interface RollupTotalsRow {
 }
 
 /**
- * The select list and grouping that add up per-day rollup rows (`metric`, `period_start`, `day`,
- * `quantity`, `events`) per metric and period, given the parameters holding today's UTC start
- * and the trailing window's first day. Summed in SQL, one row per metric crosses the wire
- * instead of one per day (up to 31 a metric), and Postgres does not format two timestamps per
- * day into JSON: for 20 metrics 10 days into a period the snapshot's rollup part took 0.8 ms of
- * its 1.9 ms (EXPLAIN ANALYZE, session 16).
+ * The select list that adds up per-day rollup rows (`metric`, `period_start`, `day`, `quantity`,
+ * `events`) per metric and period (the caller groups by both), given the parameters holding
+ * today's UTC start and the trailing window's first day. Summed in SQL, one row per metric
+ * crosses the wire instead of one per day (up to 31 a metric), and Postgres does not format two
+ * timestamps per day into JSON: for 20 metrics 10 days into a period the snapshot's rollup part
+ * took 0.8 ms of its 1.9 ms (EXPLAIN ANALYZE, session 16).
  */
 export function rollupTotalsSql(today: string, windowStart: string): string {
   const closed = `day < ${today}`;
