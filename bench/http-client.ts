@@ -46,7 +46,7 @@ class Connection {
   private status = 0;
   private closeAfter = false;
   private headRequest = false;
-  closed = false;
+  private closed = false;
 
   constructor(
     host: string,
@@ -58,10 +58,6 @@ class Connection {
     this.socket.on("data", (chunk: Buffer) => this.read(chunk));
     this.socket.on("error", () => this.close());
     this.socket.on("close", () => this.close());
-  }
-
-  get busy(): boolean {
-    return this.done !== null;
   }
 
   send(request: Buffer, done: Done): void {

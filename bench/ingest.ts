@@ -45,6 +45,7 @@ import {
   paced,
   postgresCpuBetween,
   type RequestSpec,
+  runSql,
   saturate,
   startBenchDatabase,
   startFloorServer,
@@ -95,19 +96,6 @@ async function createBaselineTable(url: string): Promise<void> {
 
 async function dropBaselineTable(url: string): Promise<void> {
   await runSql(url, "DROP TABLE IF EXISTS bench_events");
-}
-
-/** Runs statements in turn on a connection of their own; the last one's rows. */
-async function runSql(url: string, ...statements: string[]): Promise<Array<Record<string, string>>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    let rows: Array<Record<string, string>> = [];
-    for (const statement of statements) rows = (await c.query(statement)).rows;
-    return rows;
-  } finally {
-    await c.end();
-  }
 }
 
 /**

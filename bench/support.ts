@@ -58,10 +58,20 @@ export async function startBenchDatabase(
  */
 async function dropUnlessKept(port: number, dbName: string): Promise<void> {
   if (process.env.BENCH_KEEP_DB === "1") return;
-  const end = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
-  await end.connect();
-  await end.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await end.end();
+  await runSql(embeddedUrl(port, "postgres"), `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+}
+
+/** Runs statements in turn on a connection of their own; the last one's rows. */
+export async function runSql(url: string, ...statements: string[]): Promise<Array<Record<string, string>>> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    let rows: Array<Record<string, string>> = [];
+    for (const statement of statements) rows = (await c.query(statement)).rows;
+    return rows;
+  } finally {
+    await c.end();
+  }
 }
 
 /**
@@ -74,15 +84,13 @@ export async function cloneBenchDatabase(
   from: string,
   to: string,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const admin = new pg.Client({ connectionString: embeddedUrl(port, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [from]);
-    await admin.query(`DROP DATABASE IF EXISTS ${to} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${to} TEMPLATE ${from}`);
-  } finally {
-    await admin.end();
-  }
+  // Database names are the benchmark's own constants, not input: safe to inline.
+  await runSql(
+    embeddedUrl(port, "postgres"),
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${from}'`,
+    `DROP DATABASE IF EXISTS ${to} WITH (FORCE)`,
+    `CREATE DATABASE ${to} TEMPLATE ${from}`,
+  );
   return { url: embeddedUrl(port, to), stop: () => dropUnlessKept(port, to) };
 }
 
