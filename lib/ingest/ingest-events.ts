@@ -48,6 +48,8 @@ export const LATE_EVENT_ACTOR = "system:late-event";
 const CALENDAR_MONTHS: BillingSchedule = { anchorMs: null, history: null };
 const RETRYABLE_PG_CODES = new Set(["40P01", "40001"]);
 const MAX_ATTEMPTS = 3;
+/** SQLSTATE of sm_ingest_expect_new (migration 20261204090000): the batch held an event already in the ledger. */
+const NOT_ALL_NEW = "SM001";
 
 interface MeterRow {
   id: string;
@@ -109,17 +111,25 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
 
   let stored = new Map<string, Stored>();
   if (batch.length > 0) {
-    for (let attempt = 1; ; attempt++) {
+    // First as if every event were new (writeBatch); a batch holding one that is not is
+    // written again without that assumption.
+    let assumeNew = true;
+    for (let attempt = 1; ; ) {
       try {
         // The shared usage-config lock (lib/billing/usage-config-lock.ts): no aggregation or
         // billing anchor change commits between this batch reading them and writing its counters.
-        stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, clock), {
+        stored = await withPgTransaction((client, tx) => writeBatch(client, tx, tenantId, batch, clock, assumeNew), {
           begin: usageWriteBeginSql(tenantId),
         });
         break;
       } catch (err) {
         const code = (err as { code?: string }).code;
+        if (assumeNew && code === NOT_ALL_NEW) {
+          assumeNew = false;
+          continue;
+        }
         if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_PG_CODES.has(code)) throw err;
+        attempt++;
       }
     }
   }
@@ -188,12 +198,23 @@ function storedPayload(row: StoredRow): EventPayload {
   };
 }
 
+/** The ledger insert of a batch; a key already in the ledger is skipped, not an error. */
+const INSERT_EVENTS_SQL = `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
+       period_start, late)
+     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, NULLIF(u.mt, 'null'::jsonb), u.s, ${fromEpochMs("u.p")}, u.l
+     FROM ROWS FROM (unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::numeric[]),
+       unnest($6::bigint[]), unnest($7::text[]), jsonb_array_elements($8::jsonb), unnest($9::text[]),
+       unnest($10::bigint[]), unnest($11::bool[])) AS u(k, m, c, q, t, r, mt, s, p, l)
+     ORDER BY u.k COLLATE "C"
+     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`;
+
 async function writeBatch(
   client: PgClient,
   tx: PgTransaction,
   tenantId: string,
   events: ValidEvent[],
   clock: () => number,
+  assumeNew: boolean,
 ): Promise<Map<string, Stored>> {
   const metrics = [...new Set(events.map((e) => e.metric))];
   const refs = [...new Set(events.map((e) => e.customerRef))];
@@ -265,39 +286,44 @@ async function writeBatch(
     return { event, meter, period, openPeriod, late };
   });
 
-  const inserted = await client.query({
-    name: "sm_ingest_insert_events",
-    text: `INSERT INTO events (tenant_id, idempotency_key, metric, customer_ref, quantity, ts, resource_id, meta, source,
-       period_start, late)
-     SELECT $1, u.k, u.m, u.c, u.q, ${fromEpochMs("u.t")}, u.r, NULLIF(u.mt, 'null'::jsonb), u.s, ${fromEpochMs("u.p")}, u.l
-     FROM ROWS FROM (unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::numeric[]),
-       unnest($6::bigint[]), unnest($7::text[]), jsonb_array_elements($8::jsonb), unnest($9::text[]),
-       unnest($10::bigint[]), unnest($11::bool[])) AS u(k, m, c, q, t, r, mt, s, p, l)
-     ORDER BY u.k COLLATE "C"
-     ON CONFLICT (tenant_id, idempotency_key) DO NOTHING`,
-    values: [
-      tenantId,
-      textArray(placed.map((p) => p.event.idempotencyKey)),
-      textArray(placed.map((p) => p.event.metric)),
-      textArray(placed.map((p) => p.event.customerRef)),
-      textArray(placed.map((p) => p.event.quantity)),
-      scalarArray(placed.map((p) => p.event.tsMs)),
-      textArray(placed.map((p) => p.event.resourceId)),
-      // One JSON array of the canonical texts (null for none): joined as is, where a text[]
-      // literal had to escape every quote of every meta. jsonb keeps no key order, so it
-      // stores the same value.
-      `[${placed.map((p) => p.event.metaJson ?? "null").join(",")}]`,
-      textArray(placed.map((p) => p.event.source)),
-      scalarArray(placed.map((p) => p.period.startMs)),
-      scalarArray(placed.map((p) => p.late)),
-    ],
-  });
+  const values = [
+    tenantId,
+    textArray(placed.map((p) => p.event.idempotencyKey)),
+    textArray(placed.map((p) => p.event.metric)),
+    textArray(placed.map((p) => p.event.customerRef)),
+    textArray(placed.map((p) => p.event.quantity)),
+    scalarArray(placed.map((p) => p.event.tsMs)),
+    textArray(placed.map((p) => p.event.resourceId)),
+    // One JSON array of the canonical texts (null for none): joined as is, where a text[]
+    // literal had to escape every quote of every meta. jsonb keeps no key order, so it
+    // stores the same value.
+    `[${placed.map((p) => p.event.metaJson ?? "null").join(",")}]`,
+    textArray(placed.map((p) => p.event.source)),
+    scalarArray(placed.map((p) => p.period.startMs)),
+    scalarArray(placed.map((p) => p.late)),
+  ];
 
   const state = new Map<string, Stored>();
   // Ledger ids, only needed to link late events to their adjustments.
   const ids = new Map<string, string>();
-  const allInserted = inserted.rowCount === placed.length;
   const lateKeys = placed.filter((p) => p.late).map((p) => p.event.idempotencyKey);
+  if (assumeNew && lateKeys.length === 0) {
+    // Sent with the counter updates and the COMMIT, without waiting for its answer: a single
+    // event waits for 2 round trips instead of 3. If a row was already there, the guard fails
+    // the statement, Postgres refuses the rest and rolls back, and ingestEvents writes the
+    // batch again without the assumption. (A late event's adjustment needs its ledger id: never sent this way.)
+    tx.send({
+      name: "sm_ingest_insert_new_events",
+      text: `WITH ins AS (${INSERT_EVENTS_SQL} RETURNING 1) SELECT sm_ingest_expect_new(count(*), $12) FROM ins`,
+      values: [...values, placed.length],
+    });
+    for (const p of placed) state.set(p.event.idempotencyKey, { payload: p.event, late: false, inserted: true });
+    await applyInserted(client, tx, tenantId, placed, ids);
+    return state;
+  }
+  const inserted = await client.query({ name: "sm_ingest_insert_events", text: INSERT_EVENTS_SQL, values });
+
+  const allInserted = inserted.rowCount === placed.length;
   if (allInserted) {
     // The common case: every row is new, and the row count alone says so. Returning 500
     // rows to learn it cost more than this whole branch.

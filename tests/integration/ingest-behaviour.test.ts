@@ -13,6 +13,7 @@ import {
   ledgerCount,
   postIngest,
 } from "../helpers/ingest";
+import { countPgWrites } from "../helpers/pg-writes";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
@@ -164,6 +165,76 @@ describe("idempotency", () => {
     expect(new Set(all.map((r) => r.body.results[0].idempotencyKey))).toEqual(new Set(["storm"]));
     expect(await ledgerCount(t.tenantId)).toBe(1);
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("9");
+    await expectCountersVerified(t.tenantId);
+  });
+});
+
+describe("events already in the ledger", () => {
+  // A batch is first written as if all its events were new: INSERT, counter updates and COMMIT
+  // leave together, guarded by sm_ingest_expect_new. One stored event must undo all of it.
+  it("writes a new event in two round trips: BEGIN with the lookup, then INSERT, counter and COMMIT", async () => {
+    const t = await createTestTenant();
+    await ingestEvents({ tenantId: t.tenantId, events: [ev({ idempotencyKey: "warm", quantity: 1 })] });
+    const fresh = ev({ idempotencyKey: "new", quantity: 2 });
+    const { result, writes } = await countPgWrites(() => ingestEvents({ tenantId: t.tenantId, events: [fresh] }));
+    expect(result.results).toEqual([{ index: 0, idempotencyKey: "new", status: "accepted" }]);
+    expect(writes).toBe(2);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+    // A retry is written again without the assumption: more round trips, still counted once.
+    const retry = await countPgWrites(() => ingestEvents({ tenantId: t.tenantId, events: [fresh] }));
+    expect(retry.result.results).toEqual([{ index: 0, idempotencyKey: "new", status: "duplicate" }]);
+    expect(retry.writes).toBeGreaterThan(2);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
+  });
+
+  it("counts only the new events of a batch that also holds a stored one and a changed copy of it", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "projects", "unique_count");
+    await createMeterRow(t.tenantId, "seats", "max");
+    const stored = [
+      ev({ idempotencyKey: "a", quantity: 5 }),
+      ev({ metric: "projects", idempotencyKey: "p1", resourceId: "r1" }),
+      ev({ metric: "seats", idempotencyKey: "s1", quantity: 4 }),
+    ];
+    await ingestEvents({ tenantId: t.tenantId, events: stored });
+    const res = await ingestEvents({
+      tenantId: t.tenantId,
+      events: [
+        ev({ idempotencyKey: "b", quantity: 7 }),
+        stored[0],
+        ev({ metric: "projects", idempotencyKey: "p2", resourceId: "r2" }),
+        { ...stored[1], resourceId: "r9" },
+        ev({ metric: "seats", idempotencyKey: "s2", quantity: 3 }),
+        { ...stored[2], quantity: 40 },
+      ],
+    });
+    expect(res.results.map((r) => r.status)).toEqual([
+      "accepted",
+      "duplicate",
+      "accepted",
+      "conflict",
+      "accepted",
+      "conflict",
+    ]);
+    expect(res).toMatchObject({ accepted: 3, duplicates: 1, conflicts: 2, rejected: 0 });
+    expect(await ledgerCount(t.tenantId)).toBe(6);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("12");
+    expect(await counterValue(t.tenantId, "projects", "cus_1")).toBe("2");
+    expect(await counterValue(t.tenantId, "seats", "cus_1")).toBe("4");
+    await expectCountersVerified(t.tenantId);
+  });
+
+  it("counts an event once when concurrent batches both hold it, whichever commits first", async () => {
+    const t = await createTestTenant();
+    await ingestEvents({ tenantId: t.tenantId, events: [ev({ idempotencyKey: "warm", quantity: 1 })] });
+    const shared = ev({ idempotencyKey: "shared", quantity: 100 });
+    const batches = Array.from({ length: 8 }, (_, i) => [shared, ev({ idempotencyKey: `own-${i}`, quantity: 1 })]);
+    const all = await Promise.all(batches.map((events) => ingestEvents({ tenantId: t.tenantId, events })));
+    expect(all.map((r) => r.results[0].status).filter((s) => s === "accepted")).toHaveLength(1);
+    expect(all.map((r) => r.results[0].status).filter((s) => s === "duplicate")).toHaveLength(7);
+    expect(all.every((r) => r.results[1].status === "accepted")).toBe(true);
+    expect(await ledgerCount(t.tenantId)).toBe(10);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("109");
     await expectCountersVerified(t.tenantId);
   });
 });

@@ -2,9 +2,9 @@
 // through tx.send go out with the COMMIT, unanswered until then (lib/db/pg-pool.ts). These tests
 // pin what must not change with that: all or nothing, the failing statement's own error (not
 // Postgres' "current transaction is aborted" for the ones after it), and a clean connection after.
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPgPool, withPgTransaction } from "@/lib/db/pg-pool";
+import { countPgWrites } from "../helpers/pg-writes";
 import { useRawPgClient } from "../helpers/raw-pg-client";
 
 const table = `pg_tx_test_${process.pid}`;
@@ -40,18 +40,8 @@ describe("withPgTransaction", () => {
   });
 
   it("writes the BEGIN with the first statement, and the sent statements with the COMMIT, in one write each", async () => {
-    const port = Number(new URL(process.env.DATABASE_URL as string).port);
-    const writes: number[] = [];
-    const proto = net.Socket.prototype as unknown as Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
-    const original = { _write: proto._write, _writev: proto._writev };
-    for (const name of ["_write", "_writev"] as const) {
-      proto[name] = function (this: net.Socket, ...args: unknown[]) {
-        if (this.remotePort === port) writes.push(name === "_writev" ? (args[0] as unknown[]).length : 1);
-        return original[name].apply(this, args);
-      };
-    }
-    try {
-      await withPgTransaction(
+    const { writes } = await countPgWrites(() =>
+      withPgTransaction(
         async (client, tx) => {
           await client.query("SELECT 1"); // goes out with the BEGIN
           await client.query(insert("writes-a", 1)); // alone: its answer is awaited
@@ -59,12 +49,9 @@ describe("withPgTransaction", () => {
           tx.send(insert("writes-c", 1)); // these two go out with the COMMIT
         },
         { begin: "BEGIN; SELECT 2" },
-      );
-    } finally {
-      Object.assign(proto, original);
-    }
-    // Three writes (chunk counts per write: pg writes an extended-protocol statement as several).
-    expect(writes).toHaveLength(3);
+      ),
+    );
+    expect(writes).toBe(3);
     expect(await storedKeys()).toEqual(expect.arrayContaining(["writes-a", "writes-b", "writes-c"]));
   });
 
