@@ -340,10 +340,17 @@ async function pacedRun(
   const warmUp = 3;
   // Started now, so that its own start-up falls in the warm-up.
   const timeline = startCpuTimeline(target.pid);
-  await paced(spec, rate, warmUp);
   const rest = spec.bodies && { ...spec, bodies: spec.bodies.slice(rate * warmUp) };
-  const before = await maintenance(target.databaseUrl);
-  const result = await withCpu(target.pid, () => paced(rest ?? spec, rate, SECONDS));
+  let before: Awaited<ReturnType<typeof maintenance>>;
+  let result: Awaited<ReturnType<typeof withCpu<LoadResult>>>;
+  try {
+    await paced(spec, rate, warmUp);
+    before = await maintenance(target.databaseUrl);
+    result = await withCpu(target.pid, () => paced(rest ?? spec, rate, SECONDS));
+  } catch (err) {
+    await timeline.stop(0); // its sampler process must not outlive a failed run
+    throw err;
+  }
   const cpuTimeline = await timeline.stop(result.startedAtEpochMs ?? 0);
   const after = await maintenance(target.databaseUrl);
   const postgresMaintenance: PhaseMaintenance = {
@@ -497,11 +504,10 @@ try {
       SINGLE_RATE,
     );
     results.vacuumSeconds = await vacuuming;
-    await checkpoint(db.url);
-    results.quietBeforeSingle = await waitForQuietMachine(60);
   }
   if (PHASES.has("single")) {
     await checkpoint(db.url);
+    if (PHASES.has("batched")) results.quietBeforeSingle = await waitForQuietMachine(60);
     log(`reference: GET /api/health (no database) at ${SINGLE_RATE} req/s`);
     results.health200 = await pacedRun({ url: `${server.base}/api/health`, method: "GET" }, SINGLE_RATE);
     log(`single-event requests at ${SINGLE_RATE} req/s`);

@@ -274,7 +274,7 @@ function startWorker(): Worker {
   const file = new URL("./paced-worker.ts", import.meta.url).href;
   const w = new Worker(
     `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`,
-    { eval: true, env: process.env },
+    { eval: true },
   );
   w.unref();
   return w;

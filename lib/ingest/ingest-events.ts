@@ -307,26 +307,26 @@ async function writeBatch(
   // Ledger ids, only needed to link late events to their adjustments.
   const ids = new Map<string, string>();
   const lateKeys = placed.filter((p) => p.late).map((p) => p.event.idempotencyKey);
+  let allInserted: boolean;
   if (assumeNew && lateKeys.length === 0) {
     // Sent with the counter updates and the COMMIT, without waiting for its answer: a single
     // event waits for 2 round trips instead of 3. If a row was already there, the guard fails
     // the statement, Postgres refuses the rest and rolls back, and ingestEvents writes the
-    // batch again without the assumption. (A late event's adjustment needs its ledger id: never sent this way.)
+    // batch again without the assumption. (A late event's adjustment needs its ledger id, so a
+    // batch holding one is never sent this way.)
     tx.send({
       name: "sm_ingest_insert_new_events",
       text: `WITH ins AS (${INSERT_EVENTS_SQL} RETURNING 1) SELECT sm_ingest_expect_new(count(*), $12) FROM ins`,
       values: [...values, placed.length],
     });
-    for (const p of placed) state.set(p.event.idempotencyKey, { payload: p.event, late: false, inserted: true });
-    await applyInserted(client, tx, tenantId, placed, ids);
-    return state;
+    allInserted = true;
+  } else {
+    const inserted = await client.query({ name: "sm_ingest_insert_events", text: INSERT_EVENTS_SQL, values });
+    allInserted = inserted.rowCount === placed.length;
   }
-  const inserted = await client.query({ name: "sm_ingest_insert_events", text: INSERT_EVENTS_SQL, values });
-
-  const allInserted = inserted.rowCount === placed.length;
   if (allInserted) {
-    // The common case: every row is new, and the row count alone says so. Returning 500
-    // rows to learn it cost more than this whole branch.
+    // The common case: every row is new, and the row count (or the guard) alone says so.
+    // Returning 500 rows to learn it cost more than this whole branch.
     for (const p of placed) state.set(p.event.idempotencyKey, { payload: p.event, late: p.late, inserted: true });
   }
   if (!allInserted || lateKeys.length > 0) {
