@@ -66,6 +66,27 @@ describe("withPgTransaction", () => {
     expect((await storedKeys()).filter((k) => k.startsWith("sent-"))).toEqual([]);
   });
 
+  it("ends a transaction whose COMMIT Postgres answered as a ROLLBACK without another round trip", async () => {
+    const { result, writes } = await countPgWrites(() =>
+      withPgTransaction(async (client, tx) => {
+        await client.query(insert("ended-a", 1)); // goes out with the BEGIN
+        tx.send(insert("ended-b", -1)); // fails; the COMMIT after it is answered as a ROLLBACK
+      }).catch((err: { code?: string }) => err.code),
+    );
+    expect(result).toBe("23514");
+    expect(writes).toBe(2); // no third write: no ROLLBACK sent after the COMMIT's answer
+    expect((await storedKeys()).filter((k) => k.startsWith("ended-"))).toEqual([]);
+    // fn failing before the COMMIT was sent: the ROLLBACK is still needed, and sent.
+    const thrown = await countPgWrites(() =>
+      withPgTransaction(async (client) => {
+        await client.query(insert("ended-c", 1));
+        throw new Error("caller");
+      }).catch((err: Error) => err.message),
+    );
+    expect(thrown).toEqual({ result: "caller", writes: 2 });
+    expect((await storedKeys()).filter((k) => k.startsWith("ended-"))).toEqual([]);
+  });
+
   it("reports the sent statement that failed, not the awaited one Postgres then refused", async () => {
     const failing = withPgTransaction(async (client, tx) => {
       tx.send(insert("order-a", 1));
