@@ -7,6 +7,7 @@ import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, type PgTransaction, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
+import type { InexactNumbers } from "./inexact-numbers";
 import { formatMicros, toMicros } from "./micros";
 import { canonicalJson, compareKeys, type EventPayload, formatDecimal, samePayload } from "./normalize";
 import { storedUniqueValue, uniqueValueOf } from "./unique-value";
@@ -36,10 +37,10 @@ export interface IngestEventsOptions {
   /** Stored for events that do not name their own source (e.g. "csv", "demo"). */
   source?: string;
   /**
-   * Indices of events whose `quantity` JSON number JSON.parse did not keep exactly
-   * (inexactQuantities, from the request's text): refused per event.
+   * The events whose `quantity`, or a number in whose `meta`, JSON.parse did not keep exactly
+   * (inexactNumbers, from the request's text): refused per event.
    */
-  inexactQuantities?: ReadonlySet<number>;
+  inexactNumbers?: InexactNumbers;
   /** For tests: the server clock. */
   now?: Date;
 }
@@ -87,7 +88,14 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   const results: IngestEventResult[] = new Array(opts.events.length);
   const valid: ValidEvent[] = [];
   for (let i = 0; i < opts.events.length; i++) {
-    const check = validateEvent(opts.events[i], i, tenantId, nowMs, opts.inexactQuantities?.has(i) === true);
+    const check = validateEvent(
+      opts.events[i],
+      i,
+      tenantId,
+      nowMs,
+      opts.inexactNumbers?.quantity.has(i) === true,
+      opts.inexactNumbers?.meta.get(i),
+    );
     if (check.ok) {
       if (check.event.source === null && opts.source) check.event.source = opts.source;
       valid.push(check.event);

@@ -1,5 +1,6 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
 import { FIRST_YEAR_MS } from "@/lib/api/schemas";
+import type { InexactMetaNumber } from "./inexact-numbers";
 import {
   canonicalJsonWithin,
   deriveIdempotencyKey,
@@ -64,8 +65,9 @@ export function validateEvent(
   tenantId: string,
   nowMs: number,
   inexactQuantity = false,
+  inexactMeta?: InexactMetaNumber,
 ): EventCheck {
-  const checked = checkEvent(raw, index, tenantId, nowMs, inexactQuantity);
+  const checked = checkEvent(raw, index, tenantId, nowMs, inexactQuantity, inexactMeta);
   if (!("refusal" in checked)) return { ok: true, event: checked };
   // Built only for a refused event: the accepted path allocates no message or closure.
   const clientKey =
@@ -96,6 +98,7 @@ function checkEvent(
   tenantId: string,
   nowMs: number,
   inexactQuantity: boolean,
+  inexactMeta: InexactMetaNumber | undefined,
 ): ValidEvent | Refusal {
   if (!isPlainObject(raw)) return refuse(": must be an object");
   for (const field of Object.keys(raw)) {
@@ -109,7 +112,7 @@ function checkEvent(
   if (customerRef === "." || customerRef === "..") return refuse(UNADDRESSABLE_REF);
   const q = normalizeQuantity(quantity);
   if (!q.ok) return refuse(`.quantity: ${q.message}`);
-  // The number sent was not the double JSON.parse made of it (lib/ingest/inexact-quantities.ts).
+  // The number sent was not the double JSON.parse made of it (lib/ingest/inexact-numbers.ts).
   if (inexactQuantity)
     return refuse(
       `.quantity: this JSON number is not exact as a double (it arrives as ${q.value}); send it as a decimal string`,
@@ -144,6 +147,11 @@ function checkEvent(
     const unstorable = metaJson.includes("\\u") ? findUnstorable(meta) : null;
     if (unstorable !== null)
       return refuse(`.meta${unstorable.path ? `.${unstorable.path}` : ""}: ${unstorable.message}`);
+    // Stored, it would be another value than the one sent (lib/ingest/inexact-numbers.ts).
+    if (inexactMeta)
+      return refuse(
+        `${inexactMeta.path}: this JSON number is not exact as a double (it arrives as ${inexactMeta.arrivesAs}); send it as a string`,
+      );
   }
   const event: ValidEvent = {
     metric,

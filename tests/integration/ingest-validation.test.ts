@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
+import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { POST } from "@/pages/api/v1/events/ingest";
-import { counterValue, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
+import { counterValue, createMeterRow, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";
 
@@ -365,5 +366,117 @@ describe("POST /api/v1/events/ingest — per-event validation", () => {
     expect((await postIngest(t.apiKey, { events: events.slice(1, 2) })).body.accepted).toBe(1);
     expect((await postIngest(t.apiKey, { events: events.slice(2) })).body.accepted).toBe(1);
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe(`2${"9".repeat(31)}9.999997`);
+  });
+});
+
+describe("POST /api/v1/events/ingest — limits at their edges", () => {
+  it("accepts every field at its maximum, and refuses one unit more", async () => {
+    const t = await createTestTenant();
+    // {"pad":"…"} is 10 bytes around the padding: 4,086 characters make exactly 4,096 bytes.
+    const at = [
+      good({ metric: `m${"x".repeat(63)}`, idempotencyKey: "metric-64" }),
+      good({ customerRef: "c".repeat(255), idempotencyKey: "ref-255" }),
+      good({ idempotencyKey: "k".repeat(255) }),
+      good({ resourceId: "r".repeat(255), idempotencyKey: "res-255" }),
+      good({ source: "s".repeat(64), idempotencyKey: "source-64" }),
+      good({ meta: { pad: "x".repeat(4086) }, idempotencyKey: "meta-4096" }),
+      good({ meta: { pad: "é".repeat(2043) }, idempotencyKey: "meta-4096-utf8" }), // 10 + 4,086 bytes
+    ];
+    const over = [
+      good({ meta: { pad: "x".repeat(4087) }, idempotencyKey: "meta-4097" }),
+      good({ meta: { pad: `${"é".repeat(2043)}x` }, idempotencyKey: "meta-4097-utf8" }),
+    ];
+    const res = await postIngest(t.apiKey, { events: [...at, ...over] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: at.length, rejected: over.length });
+    for (const r of res.body.results.slice(at.length)) {
+      expect(r).toMatchObject({ status: "rejected", error: { code: "validation_failed" } });
+      expect(r.error.message).toContain(".meta: must be at most 4096 bytes serialized");
+    }
+    expect(await ledgerCount(t.tenantId)).toBe(at.length);
+    const stored = await getPgPool().query<{ n: number }>(
+      "SELECT octet_length(meta::text) AS n FROM events WHERE tenant_id = $1 AND idempotency_key = 'meta-4096'",
+      [t.tenantId],
+    );
+    expect(stored.rows[0].n).toBeGreaterThanOrEqual(4096); // jsonb's text adds a space after the colon
+  });
+
+  it("accepts a ts exactly 5 minutes ahead of the server's clock and refuses one a millisecond later", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-11-27T14:30:00.000Z");
+    const res = await ingestEvents({
+      tenantId: t.tenantId,
+      now,
+      events: [
+        good({ ts: "2026-11-27T14:35:00.000Z", idempotencyKey: "at" }),
+        good({ ts: "2026-11-27T14:35:00.001Z", idempotencyKey: "over" }),
+        good({ ts: "2026-11-27T15:35:00.001+01:00", idempotencyKey: "over-offset" }),
+      ],
+    });
+    expect(res.results.map((r) => [r.idempotencyKey, r.status, r.error?.code])).toEqual([
+      ["at", "accepted", undefined],
+      ["over", "rejected", "ts_in_future"],
+      ["over-offset", "rejected", "ts_in_future"],
+    ]);
+  });
+
+  it("rejects events that are not objects, each on its own, and accepts the rest", async () => {
+    const t = await createTestTenant();
+    const res = await postIngest(t.apiKey, {
+      events: [null, 5, "event", [good()], true, good({ idempotencyKey: "ok" })],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 5 });
+    for (const i of [0, 1, 2, 3, 4]) {
+      expect(res.body.results[i]).toEqual({
+        index: i,
+        idempotencyKey: null,
+        status: "rejected",
+        error: { code: "validation_failed", message: `events[${i}]: must be an object` },
+      });
+    }
+    expect(res.body.results[5]).toEqual({ index: 5, idempotencyKey: "ok", status: "accepted" });
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+  });
+});
+
+describe("POST /api/v1/events/ingest — numbers in meta", () => {
+  it("refuses a meta number JSON.parse would store as another value, so two ids never count as one", async () => {
+    const t = await createTestTenant();
+    await createMeterRow(t.tenantId, "seats", "unique_count", "userId");
+    const ts = isoNow(-1000);
+    const event = (key: string, meta: string) =>
+      `{"metric":"seats","customerRef":"cus_1","quantity":1,"ts":"${ts}","idempotencyKey":"${key}","meta":${meta}}`;
+    // Both ids parse to the double 12345678901234567000: stored, they would be one seat.
+    const lossy = [
+      event("u1", `{"userId":12345678901234567890}`),
+      event("u2", `{"userId":12345678901234567891}`),
+      event("deep", `{"ctx":{"ids":[1,9007199254740993]}}`),
+      event("huge", `{"cost":1e400}`),
+    ];
+    const res = await postIngest(t.apiKey, `{"events":[${lossy.join(",")}]}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 0, rejected: 4 });
+    expect(res.body.results.map((r: { error: { message: string } }) => r.error.message)).toEqual([
+      "events[0].meta.userId: this JSON number is not exact as a double (it arrives as 12345678901234567000); send it as a string",
+      "events[1].meta.userId: this JSON number is not exact as a double (it arrives as 12345678901234567000); send it as a string",
+      "events[2].meta.ctx.ids[1]: this JSON number is not exact as a double (it arrives as 9007199254740992); send it as a string",
+      "events[3].meta.cost: this JSON number is not exact as a double (it arrives as null); send it as a string",
+    ]);
+    expect(await ledgerCount(t.tenantId)).toBe(0);
+    // As strings, or as numbers a double holds, they are stored as sent and counted apart.
+    const exact = [
+      event("u1", `{"userId":"12345678901234567890"}`),
+      event("u2", `{"userId":"12345678901234567891"}`),
+      event("u3", `{"userId":9007199254740991,"rate":0.1,"big":1e21}`),
+    ];
+    const ok = await postIngest(t.apiKey, `{"events":[${exact.join(",")}]}`);
+    expect(ok.body).toMatchObject({ accepted: 3, rejected: 0 });
+    expect(await counterValue(t.tenantId, "seats", "cus_1")).toBe("3");
+    const stored = await getPgPool().query<{ meta: Record<string, unknown> }>(
+      "SELECT meta FROM events WHERE tenant_id = $1 AND idempotency_key = 'u1'",
+      [t.tenantId],
+    );
+    expect(stored.rows[0].meta).toEqual({ userId: "12345678901234567890" });
   });
 });

@@ -42,7 +42,9 @@ export const ZIngestEvent = z.strictObject({
     .record(z.string(), z.unknown())
     .nullable()
     .optional()
-    .meta({ description: `Free-form object, at most ${MAX_META_BYTES} bytes serialized.` }),
+    .meta({
+      description: `Free-form object, at most ${MAX_META_BYTES} bytes serialized. A number in it that a JSON parser's double would change (e.g. an integer beyond 2^53 − 1, or 1e400) refuses the event: send such a value as a string.`,
+    }),
   source: z
     .string()
     .min(1)

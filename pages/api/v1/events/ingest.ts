@@ -1,7 +1,7 @@
 import { servePagesRoute } from "@/lib/api/pages-route";
 import { readJsonWithText } from "@/lib/api/request";
 import { withApiKey } from "@/lib/api/with-api-key";
-import { inexactQuantities } from "@/lib/ingest/inexact-quantities";
+import { inexactNumbers } from "@/lib/ingest/inexact-numbers";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { parseIngestRequest } from "@/lib/ingest/parse-ingest-request";
 
@@ -12,7 +12,7 @@ export const POST = withApiKey(
   async ({ req, tenantId, requestId }) => {
     const { value, text } = await readJsonWithText(req);
     const { events } = parseIngestRequest(value, tenantId);
-    const outcome = await ingestEvents({ tenantId, events, inexactQuantities: inexactQuantities(text) });
+    const outcome = await ingestEvents({ tenantId, events, inexactNumbers: inexactNumbers(text) });
     return Response.json({
       accepted: outcome.accepted,
       duplicates: outcome.duplicates,
