@@ -13,9 +13,11 @@ export const CLI_USAGE = `Usage: npm run cli -- <command> [options]
   keys create --tenant <id> [--name <n>] [--scopes a,b] [--mode test|live] [--expires-in-days N] [--json]
   keys list --tenant <id> [--json]
   keys revoke --tenant <id> --id <key_id> [--json]
-  counters verify [--tenant <id>] [--fix] [--json]  rebuild counters from events + adjustments, report (and fix) differences
+  counters verify [--tenant <id>] [--fix] [--json]  rebuild counters from events + adjustments, report (and fix) differences,
+                                                    and check each late event's automatic adjustment (reported, never fixed)
 
-Exit status: 0 done; 1 counters verify found differences (with --fix: some were not fixed);
+Exit status: 0 done; 1 counters verify found differences (with --fix: some were not fixed) or a
+faulty late-event adjustment;
 2 a usage error; 3 any other failure (e.g. the database).
 
 The database is DATABASE_URL, else the embedded PostgreSQL (started if not running).`;
@@ -182,9 +184,17 @@ export async function runCli(argv: string[], out: Out): Promise<number> {
         ` (${d.expected?.eventCount ?? 0} events), counter ${d.actual?.value ?? "(missing)"}` +
         ` (${d.actual?.eventCount ?? 0} events)${otherDifferences(d)}`,
     );
-    const summary = `${result.checked} counters checked, ${result.differences.length} differences${values.fix ? `, ${result.fixed} fixed` : ""}`;
-    emit([...lines, summary].join("\n"), result);
-    return result.differences.length > (values.fix ? result.fixed : 0) ? 1 : 0;
+    const links = result.lateEventLinks.map(
+      (p) =>
+        `${p.tenantId} event ${p.eventId}${p.idempotencyKey === null ? "" : ` (${p.idempotencyKey})`}` +
+        `${p.adjustmentIds.length > 0 ? ` adjustments ${p.adjustmentIds.join(", ")}` : ""}: ${p.problem}`,
+    );
+    const summary =
+      `${result.checked} counters checked, ${result.differences.length} differences${values.fix ? `, ${result.fixed} fixed` : ""}; ` +
+      `${result.lateEventsChecked} late events checked, ${result.lateEventLinks.length} with a faulty automatic adjustment` +
+      `${values.fix && result.lateEventLinks.length > 0 ? " (not fixed: correct them with POST /api/v1/adjustments)" : ""}`;
+    emit([...lines, ...links, summary].join("\n"), result);
+    return result.differences.length > (values.fix ? result.fixed : 0) || result.lateEventLinks.length > 0 ? 1 : 0;
   }
   throw new CliError(`unknown command "${positionals.join(" ")}"\n\n${CLI_USAGE}`);
 }

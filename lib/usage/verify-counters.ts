@@ -2,6 +2,8 @@ import { type BillingSchedule, periodInSchedule, scheduleOf } from "@/lib/billin
 import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
+import type { AggregationKind } from "@/lib/ingest/apply-counter-deltas";
+import { lateAdjustmentDelta } from "@/lib/ingest/ingest-events";
 import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
 import { storedUniqueValueSql, UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
 
@@ -29,10 +31,30 @@ export interface CounterState {
   uniquesNotInLedger: string | null;
 }
 
+/**
+ * A late event whose automatic adjustment is missing, doubled or wrong, or an automatic
+ * adjustment without its late event. The counters are rebuilt from the adjustments, so only this
+ * check sees such a fault; --fix does not repair it (which open period to move, and whether it
+ * was billed already, is a human's call: POST /api/v1/adjustments).
+ */
+export interface LateEventLinkProblem {
+  tenantId: string;
+  /** The ledger id of the event named (as a decimal string). */
+  eventId: string;
+  /** The event's idempotency key; null when the event is not in the ledger. */
+  idempotencyKey: string | null;
+  /** The automatic adjustments linked to the event. */
+  adjustmentIds: string[];
+  problem: string;
+}
+
 export interface VerifyCountersResult {
   checked: number;
   differences: CounterDifference[];
   fixed: number;
+  /** Late events checked against their automatic adjustments. */
+  lateEventsChecked: number;
+  lateEventLinks: LateEventLinkProblem[];
 }
 
 interface Expected {
@@ -55,7 +77,9 @@ const keyOf = (t: string, m: string, c: string, p: Date) => `${t}\u0000${m}\u000
 /**
  * Rebuilds every counter from the ledger (non-late events of its period) plus
  * adjustments, compares with the live counters and, with `fix`, overwrites the ones that
- * differ. The ledger is the source of truth; this is how that claim is checked.
+ * differ. The ledger is the source of truth; this is how that claim is checked. A late event
+ * reaches its counter only through its automatic adjustment, so each one is also checked to
+ * have exactly one, with the delta and target ingest gives it (`lateEventLinks`).
  *
  * Safe while ingest runs. The check reads the ledger, the adjustments and the counters in one
  * snapshot (REPEATABLE READ): an ingest commits its events and their counter moves together,
@@ -79,14 +103,26 @@ export async function verifyCounters(opts: { tenantId?: string; fix?: boolean } 
       });
     }
   }
-  return { checked: found.checked, differences: found.differences, fixed };
+  return {
+    checked: found.checked,
+    differences: found.differences,
+    fixed,
+    lateEventsChecked: found.lateEventsChecked,
+    lateEventLinks: found.lateEventLinks,
+  };
 }
 
 /** The counters that differ from their rebuild, as seen by the statements of `client`'s transaction. */
 async function compareCounters(
   client: PgClient,
   tenant: string | null,
-): Promise<{ checked: number; differences: CounterDifference[]; toFix: Expected[] }> {
+): Promise<{
+  checked: number;
+  differences: CounterDifference[];
+  toFix: Expected[];
+  lateEventsChecked: number;
+  lateEventLinks: LateEventLinkProblem[];
+}> {
   const expected = new Map<string, Expected>();
   const scope = "($1::text IS NULL OR e.tenant_id = $1)";
   const aggregates: Array<[string, string]> = [
@@ -295,7 +331,82 @@ async function compareCounters(
       counters.rows.filter((c) => !expected.has(keyOf(c.tenant_id, c.meter_id, c.customer_ref, c.period_start))).length,
     differences,
     toFix,
+    ...(await checkLateEventLinks(client, tenant)),
   };
+}
+
+/**
+ * Every late event has exactly one automatic adjustment, on its meter and customer, with the
+ * delta ingest gives it (lateAdjustmentDelta), and every automatic adjustment has its late event.
+ */
+async function checkLateEventLinks(
+  client: PgClient,
+  tenant: string | null,
+): Promise<{ lateEventsChecked: number; lateEventLinks: LateEventLinkProblem[] }> {
+  const late = await client.query<{
+    tenant_id: string;
+    event_id: string;
+    idempotency_key: string;
+    aggregation: string | null;
+    quantity: string;
+    adjustment_ids: string[];
+    deltas: string[];
+    on_target: boolean | null;
+  }>(
+    `SELECT e.tenant_id, e.id::text AS event_id, e.idempotency_key, m.aggregation::text AS aggregation,
+       e.quantity::text AS quantity,
+       coalesce(array_agg(a.id ORDER BY a.id) FILTER (WHERE a.id IS NOT NULL), '{}') AS adjustment_ids,
+       coalesce(array_agg(a.delta::text ORDER BY a.id) FILTER (WHERE a.id IS NOT NULL), '{}') AS deltas,
+       bool_and(a.meter_id = m.id AND a.customer_ref = e.customer_ref) AS on_target
+     FROM events e
+     LEFT JOIN meters m ON m.tenant_id = e.tenant_id AND m.metric = e.metric
+     LEFT JOIN adjustments a ON a.tenant_id = e.tenant_id AND a.event_id = e.id
+     WHERE ($1::text IS NULL OR e.tenant_id = $1) AND e.late
+     GROUP BY e.tenant_id, e.id, e.idempotency_key, m.aggregation, e.quantity`,
+    [tenant],
+  );
+  const problems: LateEventLinkProblem[] = [];
+  for (const r of late.rows) {
+    const problem = (text: string) =>
+      problems.push({
+        tenantId: r.tenant_id,
+        eventId: r.event_id,
+        idempotencyKey: r.idempotency_key,
+        adjustmentIds: r.adjustment_ids,
+        problem: text,
+      });
+    if (r.adjustment_ids.length !== 1) {
+      problem(`late event with ${r.adjustment_ids.length} automatic adjustments instead of 1`);
+      continue;
+    }
+    if (r.aggregation === null) {
+      problem("late event of a metric without a meter");
+      continue;
+    }
+    if (!r.on_target) problem("its automatic adjustment moves another meter or customer than the event's");
+    const want = lateAdjustmentDelta(r.aggregation as AggregationKind, formatDecimal(r.quantity));
+    if (!new Decimal(r.deltas[0]).eq(want))
+      problem(`its automatic adjustment's delta is ${formatDecimal(r.deltas[0])} instead of ${want}`);
+  }
+  const orphans = await client.query<{ tenant_id: string; id: string; event_id: string; idempotency_key: string | null }>(
+    `SELECT a.tenant_id, a.id, a.event_id::text AS event_id, e.idempotency_key
+     FROM adjustments a LEFT JOIN events e ON e.tenant_id = a.tenant_id AND e.id = a.event_id
+     WHERE ($1::text IS NULL OR a.tenant_id = $1) AND a.event_id IS NOT NULL AND (e.id IS NULL OR NOT e.late)`,
+    [tenant],
+  );
+  for (const o of orphans.rows) {
+    problems.push({
+      tenantId: o.tenant_id,
+      eventId: o.event_id,
+      idempotencyKey: o.idempotency_key,
+      adjustmentIds: [o.id],
+      problem:
+        o.idempotency_key === null
+          ? "automatic adjustment of an event that is not in the ledger"
+          : "automatic adjustment of an event that is not late (the event already counts in its own period)",
+    });
+  }
+  return { lateEventsChecked: late.rows.length, lateEventLinks: problems };
 }
 
 function stateOf(e: Expected): CounterState {

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from "vitest";
 import { db } from "@/lib/db/client";
 import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
@@ -5,6 +6,7 @@ import { formatDecimal } from "@/lib/ingest/normalize";
 import { verifyCounters } from "@/lib/usage/verify-counters";
 import { POST as ingestRoute } from "@/pages/api/v1/events/ingest";
 import { callRoute } from "./route";
+import { tenantsCreated } from "./tenant";
 
 export function postIngest(key: string, body: unknown, headers?: Record<string, string>) {
   return callRoute(ingestRoute, { method: "POST", path: "/api/v1/events/ingest", key, body, headers });
@@ -45,13 +47,39 @@ export async function createMeterRow(
   });
 }
 
-/** Every counter of the tenant equals its rebuild from the ledger + adjustments. */
+/**
+ * Every counter of the tenant equals its rebuild from the ledger + adjustments, and every late
+ * event has its one automatic adjustment.
+ */
 export async function expectCountersVerified(tenantId: string): Promise<number> {
   const result = await verifyCounters({ tenantId });
   if (result.differences.length > 0) {
     throw new Error(`counters differ from the ledger: ${JSON.stringify(result.differences, null, 2)}`);
   }
+  if (result.lateEventLinks.length > 0) {
+    throw new Error(`late events' automatic adjustments are wrong: ${JSON.stringify(result.lateEventLinks, null, 2)}`);
+  }
   return result.checked;
+}
+
+/**
+ * After each test of the file, `counters verify` finds nothing in the tenants the test created
+ * and in those created outside any test (beforeAll), which later tests may write to (issue #3:
+ * after any test, zero differences). A test that tampers with counters on purpose must repair
+ * them (verify --fix) before it ends.
+ */
+export function verifyCountersAfterEach(): void {
+  const shared: string[] = [];
+  let seen = 0;
+  beforeEach(() => {
+    shared.push(...tenantsCreated().slice(seen));
+    seen = tenantsCreated().length;
+  });
+  afterEach(async () => {
+    const mine = tenantsCreated().slice(seen);
+    seen = tenantsCreated().length;
+    for (const tenantId of [...shared, ...mine]) await expectCountersVerified(tenantId);
+  });
 }
 
 export const isoNow = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();

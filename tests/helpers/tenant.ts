@@ -9,10 +9,18 @@ export interface TestTenant {
 }
 
 let counter = 0;
+// The tenants this test file created (each file runs in its own module scope).
+const created: string[] = [];
+
+/** The ids of the tenants created in this test file so far, oldest first. */
+export function tenantsCreated(): readonly string[] {
+  return created;
+}
 
 /** A fresh tenant per test file/case: tests never share or truncate data. */
 export async function createTestTenant(name = `Test tenant ${++counter}`): Promise<TestTenant> {
   const tenant = await createTenant({ name, actor: { type: "system" } });
+  created.push(tenant.id);
   const keyWith = async (scopes: ApiKeyScope[]) =>
     (await createApiKey({ tenantId: tenant.id, name: `test ${scopes.join(",")}`, scopes, actor: { type: "system" } }))
       .key;

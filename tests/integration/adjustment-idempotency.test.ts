@@ -4,9 +4,12 @@ import { describe, expect, it } from "vitest";
 import { POST as postAdjustment } from "@/app/api/v1/adjustments/route";
 import { POST as postMeter } from "@/app/api/v1/meters/route";
 import { db } from "@/lib/db/client";
-import { counterValue, expectCountersVerified, postIngest } from "../helpers/ingest";
+import { counterValue, expectCountersVerified, postIngest, verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const post = (t: TestTenant, body: unknown, key?: string) =>
   callRoute(postAdjustment, {

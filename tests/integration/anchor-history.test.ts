@@ -14,9 +14,12 @@ import { formatDecimal } from "@/lib/ingest/normalize";
 import { projectUsage } from "@/lib/projection/project-usage";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
-import { createMeterRow, expectCountersVerified } from "../helpers/ingest";
+import { createMeterRow, expectCountersVerified, verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const ev = (ts: string, quantity: number, idempotencyKey: string) => ({
   metric: "calls",

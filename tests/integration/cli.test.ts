@@ -150,7 +150,9 @@ describe("CLI", { timeout: 120_000 }, () => {
     const found = cli("counters", "verify", "--tenant", tenantId);
     expect(found.code).toBe(1);
     expect(found.stdout).toContain(`last event expected g2 at ${ts}, counter g1 at ${ts}`);
-    expect(found.last).toBe("1 counters checked, 1 differences");
+    expect(found.last).toBe(
+      "1 counters checked, 1 differences; 0 late events checked, 0 with a faulty automatic adjustment",
+    );
     const asJson = cli("counters", "verify", "--tenant", tenantId, "--json");
     expect(asJson.code).toBe(1);
     expect(JSON.parse(asJson.last)).toMatchObject({
@@ -159,11 +161,56 @@ describe("CLI", { timeout: 120_000 }, () => {
       differences: [{ tenantId, metric: "gauge" }],
     });
     const fixed = cli("counters", "verify", "--tenant", tenantId, "--fix");
-    expect(fixed.last).toBe("1 counters checked, 1 differences, 1 fixed");
+    expect(fixed.last).toBe(
+      "1 counters checked, 1 differences, 1 fixed; 0 late events checked, 0 with a faulty automatic adjustment",
+    );
     expect(fixed.code).toBe(0);
     const clean = cli("counters", "verify", "--tenant", tenantId);
-    expect(clean.last).toBe("1 counters checked, 0 differences");
+    expect(clean.last).toBe(
+      "1 counters checked, 0 differences; 0 late events checked, 0 with a faulty automatic adjustment",
+    );
     expect(clean.code).toBe(0);
+  });
+  it("counters verify reports a late event's faulty automatic adjustment, and --fix leaves it to a human", async () => {
+    const { tenantId } = JSON.parse(cli("tenant", "create", "--name", "Late Co", "--json").last);
+    // November closed 49 h before `now`: the event is late, and moves December by 6.
+    const late = await ingestEvents({
+      tenantId,
+      now: new Date("2026-12-03T01:00:00Z"),
+      events: [
+        { metric: "api_calls", customerRef: "c", quantity: 6, ts: "2026-11-30T20:00:00Z", idempotencyKey: "late" },
+      ],
+    });
+    expect(late.results[0]).toMatchObject({ status: "accepted", late: true });
+    const clean = cli("counters", "verify", "--tenant", tenantId);
+    expect(clean.last).toBe(
+      "1 counters checked, 0 differences; 1 late events checked, 0 with a faulty automatic adjustment",
+    );
+    expect(clean.code).toBe(0);
+    // The adjustment's delta and the counter drift together: the rebuild alone sees nothing.
+    await db.$executeRaw`UPDATE adjustments SET delta = 5 WHERE tenant_id = ${tenantId}`;
+    await db.$executeRaw`UPDATE counters SET value = 5, adjustment_total = 5 WHERE tenant_id = ${tenantId}`;
+    for (const args of [[], ["--fix"]]) {
+      const found = cli("counters", "verify", "--tenant", tenantId, ...args);
+      expect(found.code).toBe(1);
+      expect(found.stdout).toMatch(
+        /event \d+ \(late\) adjustments adj_\w+: its automatic adjustment's delta is 5 instead of 6/,
+      );
+      expect(found.last).toBe(
+        `1 counters checked, 0 differences${args.length ? ", 0 fixed" : ""}; 1 late events checked, 1 with a faulty automatic adjustment${args.length ? " (not fixed: correct them with POST /api/v1/adjustments)" : ""}`,
+      );
+    }
+    const asJson = JSON.parse(cli("counters", "verify", "--tenant", tenantId, "--json").last);
+    expect(asJson.lateEventLinks).toEqual([
+      expect.objectContaining({
+        tenantId,
+        idempotencyKey: "late",
+        problem: "its automatic adjustment's delta is 5 instead of 6",
+      }),
+    ]);
+    await db.$executeRaw`UPDATE adjustments SET delta = 6 WHERE tenant_id = ${tenantId}`;
+    await db.$executeRaw`UPDATE counters SET value = 6, adjustment_total = 6 WHERE tenant_id = ${tenantId}`;
+    expect(cli("counters", "verify", "--tenant", tenantId).code).toBe(0);
   });
   it("a database it cannot reach fails with exit 3 and one line, not a stack", async () => {
     const res = cliWith(

@@ -8,9 +8,12 @@ import { COUNTER_LOCK_CLASS, LOCK_FROM_COUNTERS } from "@/lib/ingest/apply-count
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
-import { isoNow } from "../helpers/ingest";
+import { isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { useRawPgClient } from "../helpers/raw-pg-client";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const event = (key: string, quantity: number, customerRef = "cus_lock") => ({
   metric: "api_calls",

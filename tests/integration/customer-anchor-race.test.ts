@@ -13,8 +13,11 @@ import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { verifyCounters } from "@/lib/usage/verify-counters";
-import { createMeterRow, isoNow } from "../helpers/ingest";
+import { createMeterRow, isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const actor = { type: "system" as const, id: "anchor-race" };
 const DAY = 86_400_000;

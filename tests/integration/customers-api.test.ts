@@ -5,9 +5,13 @@ import { ZCustomer } from "@/lib/customers/schemas";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 async function addCustomer(tenantId: string, customerRef: string, extra: { billingAnchor?: Date } = {}) {
   await db.customer.create({ data: { tenantId, id: newId("cst"), customerRef, ...extra } });

@@ -5,9 +5,13 @@ import { getPgPool } from "@/lib/db/pg-pool";
 import { EXPORT_COLUMNS, EXPORT_PAGE_SIZE } from "@/lib/events/export-events-csv";
 import { ZLedgerEvent } from "@/lib/events/schemas";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const HOUR = 3_600_000;
 const BASE = Date.now() - 10 * 24 * HOUR;

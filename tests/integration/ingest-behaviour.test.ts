@@ -12,10 +12,14 @@ import {
   isoNow,
   ledgerCount,
   postIngest,
+  verifyCountersAfterEach,
 } from "../helpers/ingest";
 import { countPgWrites } from "../helpers/pg-writes";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const ev = (over: Record<string, unknown> = {}) => ({
   metric: "api_calls",
@@ -417,6 +421,29 @@ describe("late events", () => {
     await expectCountersVerified(t.tenantId);
   });
 
+  it("files an event as late from the very millisecond its window closes", async () => {
+    const t = await createTestTenant();
+    // November ends 2026-12-01T00:00Z; with the default 48 h window it closes 2026-12-03T00:00Z.
+    const at = (now: string, key: string) =>
+      ingestEvents({
+        tenantId: t.tenantId,
+        now: new Date(now),
+        events: [
+          { metric: "api_calls", customerRef: "c", quantity: 1, ts: "2026-11-30T23:59:59.999Z", idempotencyKey: key },
+        ],
+      });
+    expect((await at("2026-12-02T23:59:59.999Z", "before")).results[0].late).toBeUndefined();
+    expect((await at("2026-12-03T00:00:00.000Z", "at")).results[0].late).toBe(true);
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("1");
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-12-01T00:00:00Z"))).toBe("1");
+    // At the 72 h maximum, the same edge.
+    await db.tenant.update({ where: { id: t.tenantId }, data: { latenessWindowHours: 72 } });
+    expect((await at("2026-12-03T23:59:59.999Z", "before-72")).results[0].late).toBeUndefined();
+    expect((await at("2026-12-04T00:00:00.000Z", "at-72")).results[0].late).toBe(true);
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-11-01T00:00:00Z"))).toBe("2");
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-12-01T00:00:00Z"))).toBe("2");
+  });
+
   it("uses the tenant's configured lateness window", async () => {
     const t = await createTestTenant();
     await db.tenant.update({ where: { id: t.tenantId }, data: { latenessWindowHours: 72 } });
@@ -548,6 +575,81 @@ describe("counters verify", () => {
     expect((await verifyCounters({ tenantId: t.tenantId })).differences).toEqual([]);
     expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("3");
     expect(await counterValue(t.tenantId, "api_calls", "cus_2")).toBe("4");
+  });
+
+  it("checks each late event's one automatic adjustment, which the counters alone cannot show", async () => {
+    const t = await createTestTenant();
+    const now = new Date("2026-12-03T01:00:00Z"); // 49 h after November ended
+    const ingest = (key: string, ts: string) =>
+      ingestEvents({
+        tenantId: t.tenantId,
+        now,
+        events: [{ metric: "api_calls", customerRef: "c", quantity: 6, ts, idempotencyKey: key }],
+      });
+    await ingest("late", "2026-11-30T20:00:00Z");
+    await ingest("on-time", "2026-12-02T20:00:00Z");
+    const pool = getPgPool();
+    const ids = await pool.query<{ late: string; on_time: string; adj: string }>(
+      `SELECT (SELECT id::text FROM events WHERE tenant_id = $1 AND idempotency_key = 'late') AS late,
+         (SELECT id::text FROM events WHERE tenant_id = $1 AND idempotency_key = 'on-time') AS on_time,
+         (SELECT id FROM adjustments WHERE tenant_id = $1) AS adj`,
+      [t.tenantId],
+    );
+    const { late, on_time: onTime, adj } = ids.rows[0];
+    const clean = await verifyCounters({ tenantId: t.tenantId });
+    expect(clean).toMatchObject({ differences: [], lateEventsChecked: 1, lateEventLinks: [] });
+
+    // A second automatic adjustment for the same event is refused by the database.
+    const twice = await pool
+      .query(
+        `INSERT INTO adjustments (tenant_id, id, meter_id, customer_ref, period_start, delta, reason, actor, event_id)
+         SELECT tenant_id, 'adj_twice', meter_id, customer_ref, period_start, delta, reason, actor, event_id
+         FROM adjustments WHERE tenant_id = $1`,
+        [t.tenantId],
+      )
+      .catch((err: { code?: string }) => err.code);
+    expect(twice).toBe("23505");
+
+    // Moved onto the on-time event: the late one has none, and the on-time one counts twice.
+    await pool.query("UPDATE adjustments SET event_id = $2 WHERE tenant_id = $1", [t.tenantId, onTime]);
+    const moved = await verifyCounters({ tenantId: t.tenantId, fix: true });
+    expect(moved.differences).toEqual([]); // the counter still agrees with the adjustments
+    expect(moved.lateEventLinks).toEqual([
+      {
+        tenantId: t.tenantId,
+        eventId: late,
+        idempotencyKey: "late",
+        adjustmentIds: [],
+        problem: "late event with 0 automatic adjustments instead of 1",
+      },
+      {
+        tenantId: t.tenantId,
+        eventId: onTime,
+        idempotencyKey: "on-time",
+        adjustmentIds: [adj],
+        problem: "automatic adjustment of an event that is not late (the event already counts in its own period)",
+      },
+    ]);
+    // Pointing at no event at all.
+    await pool.query("UPDATE adjustments SET event_id = 0 WHERE tenant_id = $1", [t.tenantId]);
+    expect((await verifyCounters({ tenantId: t.tenantId })).lateEventLinks.map((p) => p.problem)).toEqual([
+      "late event with 0 automatic adjustments instead of 1",
+      "automatic adjustment of an event that is not in the ledger",
+    ]);
+    // Onto another customer.
+    await pool.query("UPDATE adjustments SET event_id = $2, customer_ref = 'other' WHERE tenant_id = $1", [
+      t.tenantId,
+      late,
+    ]);
+    const elsewhere = await verifyCounters({ tenantId: t.tenantId, fix: true });
+    expect(elsewhere.lateEventLinks.map((p) => p.problem)).toEqual([
+      "its automatic adjustment moves another meter or customer than the event's",
+    ]);
+    // Restored, and the counters rebuilt from it: nothing left to report.
+    await pool.query("UPDATE adjustments SET customer_ref = 'c' WHERE tenant_id = $1", [t.tenantId]);
+    const restored = await verifyCounters({ tenantId: t.tenantId, fix: true });
+    expect(restored.lateEventLinks).toEqual([]);
+    expect(await counterValue(t.tenantId, "api_calls", "c", new Date("2026-12-01T00:00:00Z"))).toBe("12");
   });
 });
 

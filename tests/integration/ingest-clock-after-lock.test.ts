@@ -6,9 +6,12 @@ import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
 import { updateCustomer } from "@/lib/customers/update-customer";
 import { db } from "@/lib/db/client";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
-import { expectCountersVerified } from "../helpers/ingest";
+import { expectCountersVerified, verifyCountersAfterEach } from "../helpers/ingest";
 import { useRawPgClient } from "../helpers/raw-pg-client";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 describe("ingest's clock", () => {
   const other = useRawPgClient();

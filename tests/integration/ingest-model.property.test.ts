@@ -11,8 +11,11 @@ import { newId } from "@/lib/ids";
 import { Dec } from "@/lib/ingest/decimal";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
-import { createMeterRow, expectCountersVerified } from "../helpers/ingest";
+import { createMeterRow, expectCountersVerified, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const METERS = { s: "sum", c: "count", mx: "max", l: "last", u: "unique_count" } as const;
 type Metric = keyof typeof METERS;

@@ -3,9 +3,19 @@ import { getPgPool } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { POST } from "@/pages/api/v1/events/ingest";
-import { counterValue, createMeterRow, isoNow, ledgerCount, postIngest } from "../helpers/ingest";
+import {
+  counterValue,
+  createMeterRow,
+  isoNow,
+  ledgerCount,
+  postIngest,
+  verifyCountersAfterEach,
+} from "../helpers/ingest";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const good = (over: Record<string, unknown> = {}) => ({
   metric: "api_calls",

@@ -6,9 +6,12 @@ import { createAdjustment } from "@/lib/adjustments/create-adjustment";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { projectUsage } from "@/lib/projection/project-usage";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
-import { counterValue, createMeterRow, expectCountersVerified } from "../helpers/ingest";
+import { counterValue, createMeterRow, expectCountersVerified, verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 describe("a last meter whose offset exceeds a later reading", () => {
   it("reads 0 in usage and prices 0 (the flat fee) in the projection; a revert restores the reading", async () => {

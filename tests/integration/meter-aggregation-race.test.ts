@@ -9,8 +9,11 @@ import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { createMeterOnce } from "@/lib/meters/create-meter";
 import { updateMeter } from "@/lib/meters/update-meter";
 import { verifyCounters } from "@/lib/usage/verify-counters";
-import { isoNow } from "../helpers/ingest";
+import { isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const actor = { type: "system" as const };
 

@@ -4,9 +4,13 @@ import { POST as createMeter, GET as listMeters } from "@/app/api/v1/meters/rout
 import { db } from "@/lib/db/client";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { ZMeter } from "@/lib/meters/schemas";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 async function newMeter(t: TestTenant, body: Record<string, unknown>) {
   return callRoute(createMeter, { method: "POST", path: "/api/v1/meters", key: t.apiKey, body });

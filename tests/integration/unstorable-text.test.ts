@@ -11,8 +11,12 @@ import { GET as usageHistory } from "@/app/api/v1/usage/history/route";
 import { findUnstorable, MAX_JSON_DEPTH } from "@/lib/api/request";
 import { GET as usageCurrent } from "@/pages/api/v1/usage/current";
 import { POST as projection } from "@/pages/api/v1/usage/projection";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const NUL = "a\u0000b";
 const q = encodeURIComponent(NUL);

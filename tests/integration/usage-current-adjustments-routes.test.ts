@@ -5,10 +5,13 @@ import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { getCurrentUsage } from "@/lib/usage/get-current-usage";
 import { GET as usageGet } from "@/pages/api/v1/usage/current";
-import { isoNow, postIngest } from "../helpers/ingest";
+import { isoNow, postIngest, verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 async function withUsage(owner: TestTenant, customerRef: string) {
   await postIngest(owner.apiKey, {

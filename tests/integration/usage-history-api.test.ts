@@ -5,9 +5,13 @@ import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
 import { ZUsageHistory } from "@/lib/usage/history-schemas";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -10,9 +10,13 @@ import { calculatePrice } from "@/lib/pricing/calculate-price";
 import { ZPriceDefinition } from "@/lib/pricing/price-schema";
 import { projectUsage } from "@/lib/projection/project-usage";
 import { POST as projectionRoute } from "@/pages/api/v1/usage/projection";
+import { verifyCountersAfterEach } from "../helpers/ingest";
 import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
+
+// Issue #3: after any test, counters verify finds zero differences.
+verifyCountersAfterEach();
 
 const DAY = 24 * 60 * 60 * 1000;
 
