@@ -6,6 +6,7 @@ import { fromEpochMs, toEpochMsText } from "@/lib/db/epoch-ms";
 import { scalarArray, textArray } from "@/lib/db/pg-arrays";
 import { type PgClient, type PgTransaction, withPgTransaction } from "@/lib/db/pg-pool";
 import { newId } from "@/lib/ids";
+import { logger } from "@/lib/log";
 import { type AggregationKind, applyCounterDeltas, type CounterDelta } from "./apply-counter-deltas";
 import type { InexactNumbers } from "./inexact-numbers";
 import { formatMicros, toMicros } from "./micros";
@@ -137,6 +138,12 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
           continue;
         }
         if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_PG_CODES.has(code)) throw err;
+        // Batches sharing counters queue on one lock, so this should not happen: say so when it does.
+        logger.warn("ingest: batch written again after a deadlock or serialization failure", {
+          tenantId,
+          code,
+          attempt,
+        });
         attempt++;
       }
     }

@@ -1,8 +1,8 @@
 import { type BillingSchedule, periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
 import { lockUsageConfigSql } from "@/lib/billing/usage-config-lock";
 import { type PgClient, withPgTransaction } from "@/lib/db/pg-pool";
-import { Dec as Decimal } from "@/lib/ingest/decimal";
 import type { AggregationKind } from "@/lib/ingest/apply-counter-deltas";
+import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { lateAdjustmentDelta } from "@/lib/ingest/ingest-events";
 import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
 import { storedUniqueValueSql, UNIQUE_VALUE_SQL } from "@/lib/ingest/unique-value";
@@ -388,7 +388,12 @@ async function checkLateEventLinks(
     if (!new Decimal(r.deltas[0]).eq(want))
       problem(`its automatic adjustment's delta is ${formatDecimal(r.deltas[0])} instead of ${want}`);
   }
-  const orphans = await client.query<{ tenant_id: string; id: string; event_id: string; idempotency_key: string | null }>(
+  const orphans = await client.query<{
+    tenant_id: string;
+    id: string;
+    event_id: string;
+    idempotency_key: string | null;
+  }>(
     `SELECT a.tenant_id, a.id, a.event_id::text AS event_id, e.idempotency_key
      FROM adjustments a LEFT JOIN events e ON e.tenant_id = a.tenant_id AND e.id = a.event_id
      WHERE ($1::text IS NULL OR a.tenant_id = $1) AND a.event_id IS NOT NULL AND (e.id IS NULL OR NOT e.late)`,

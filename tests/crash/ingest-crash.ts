@@ -133,6 +133,8 @@ try {
   const stored = new Map(ledger.rows.map((r) => [r.idempotency_key, r.quantity]));
   const missing = [...acknowledged.keys()].filter((k) => !stored.has(k));
   const unexpected = [...stored.keys()].filter((k) => !acknowledged.has(k));
+  // Each stored row holds the quantity its key was acknowledged with, not only the right total.
+  const wrongQuantity = [...acknowledged].filter(([k, q]) => stored.has(k) && stored.get(k) !== q);
   const expectedKeys = WORKERS * BATCHES_PER_WORKER * EVENTS_PER_BATCH;
   const counters = await pool.query<{ total: string }>(
     "SELECT coalesce(sum(value), 0)::bigint::text AS total FROM counters WHERE tenant_id = $1",
@@ -145,9 +147,11 @@ try {
     ledgerRows: ledger.rowCount,
     missing: missing.length,
     unexpected: unexpected.length,
+    wrongQuantity: wrongQuantity.length,
     counterTotal: counters.rows[0].total,
     acknowledgedQuantity: quantityTotal.toString(),
     verifyDifferences: verify.differences.length,
+    lateEventLinks: verify.lateEventLinks.length,
     retries,
     duplicatesAfterRetry,
   };
@@ -157,8 +161,10 @@ try {
     ledger.rowCount !== expectedKeys ||
     missing.length > 0 ||
     unexpected.length > 0 ||
+    wrongQuantity.length > 0 ||
     counters.rows[0].total !== quantityTotal.toString() ||
     verify.differences.length > 0 ||
+    verify.lateEventLinks.length > 0 ||
     retries === 0;
   console.log(failed ? "crash test FAILED" : "crash test passed: ledger == acknowledged keys, counters verified");
 } catch (err) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
 import { db } from "@/lib/db/client";
 import { getPgPool } from "@/lib/db/pg-pool";
@@ -20,6 +20,20 @@ import { createTestTenant } from "../helpers/tenant";
 
 // Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
+
+/** What `fn` wrote to stderr (the warn and error logs), kept off the test's output. */
+async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 const ev = (over: Record<string, unknown> = {}) => ({
   metric: "api_calls",
@@ -654,6 +668,41 @@ describe("counters verify", () => {
 });
 
 describe("hot counter under concurrency", () => {
+  it("writes a batch that hit a deadlock again, counts it once, and logs the retry", async () => {
+    const t = await createTestTenant();
+    const pool = getPgPool();
+    // The first ledger INSERT of this tenant fails as a deadlock would (a sequence is not rolled back).
+    const seq = `sm_test_deadlock_${t.tenantId.replace(/\W/g, "_")}`;
+    await pool.query(`CREATE SEQUENCE ${seq}`);
+    await pool.query(`CREATE FUNCTION ${seq}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('${seq}') = 1 THEN RAISE EXCEPTION 'test deadlock' USING ERRCODE = '40P01'; END IF;
+        RETURN NEW;
+      END $$`);
+    await pool.query(
+      `CREATE TRIGGER ${seq} BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.tenant_id = '${t.tenantId}') EXECUTE FUNCTION ${seq}()`,
+    );
+    let logged: string[] = [];
+    try {
+      const { result: res, lines } = await capturingStderr(() =>
+        postIngest(t.apiKey, { events: [ev({ quantity: 4, idempotencyKey: "once" })] }),
+      );
+      logged = lines;
+      expect(res.status).toBe(200);
+      expect(res.body.results).toEqual([{ index: 0, idempotencyKey: "once", status: "accepted" }]);
+    } finally {
+      await pool.query(`DROP TRIGGER ${seq} ON events`);
+      await pool.query(`DROP FUNCTION ${seq}()`);
+      await pool.query(`DROP SEQUENCE ${seq}`);
+    }
+    const retried = logged.filter((l) => l.includes("written again after")).map((l) => JSON.parse(l));
+    expect(retried).toEqual([
+      expect.objectContaining({ level: "warn", tenantId: t.tenantId, code: "40P01", attempt: 1 }),
+    ]);
+    expect(await ledgerCount(t.tenantId)).toBe(1);
+    expect(await counterValue(t.tenantId, "api_calls", "cus_1")).toBe("4");
+  });
+
   it("sums 40 parallel batches for one customer exactly, without deadlocks", async () => {
     const t = await createTestTenant();
     await createMeterRow(t.tenantId, "hot_users", "unique_count");
@@ -665,7 +714,11 @@ describe("hot counter under concurrency", () => {
         ev({ metric: "hot_users", resourceId: `u${(b * 50 + i) % 300}`, idempotencyKey: `hu${b}-${i}` }),
       ]).flat(),
     }));
-    const res = await Promise.all(batches.map((body) => postIngest(t.apiKey, body)));
+    // ingestEvents retries a deadlock silently for its client, but logs it: none may happen.
+    const { result: res, lines } = await capturingStderr(() =>
+      Promise.all(batches.map((body) => postIngest(t.apiKey, body))),
+    );
+    expect(lines.filter((l) => l.includes("written again after"))).toEqual([]);
     expect(res.map((r) => r.status)).toEqual(batches.map(() => 200));
     const accepted = res.reduce((n, r) => n + r.body.accepted, 0);
     expect(accepted).toBe(40 * 50 + 40 * 50);
