@@ -1,6 +1,7 @@
-// Property: random sequences of ingests (with retries, duplicate keys, conflicts, late
-// events), adjustments and reverts leave every counter equal to a simple in-memory model,
-// for every aggregation, and every acknowledgement matches the model's.
+// Property: random sequences of ingests (with retries, retries with another meta, duplicate
+// keys, conflicts, late events), adjustments and reverts leave every counter equal to a simple
+// in-memory model, for every aggregation (unique_count of resourceId and of a meta field), and
+// every acknowledgement matches the model's.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createAdjustment } from "@/lib/adjustments/create-adjustment";
@@ -17,7 +18,10 @@ import { createTestTenant } from "../helpers/tenant";
 // Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
-const METERS = { s: "sum", c: "count", mx: "max", l: "last", u: "unique_count" } as const;
+// "u" counts distinct resourceIds, "um" distinct values of meta.user (UNIQUE_BY).
+const METERS = { s: "sum", c: "count", mx: "max", l: "last", u: "unique_count", um: "unique_count" } as const;
+const UNIQUE_BY: Partial<Record<Metric, string>> = { um: "user" };
+const OTHER_USER: Record<string, string | null> = { a: "b", b: "c", c: null, "": "a" };
 type Metric = keyof typeof METERS;
 const ANCHORS: Record<string, Date | null> = { c1: null, c2: new Date("2026-01-05T00:00:00Z") };
 const CLOCKS = [new Date("2026-11-02T12:00:00Z"), new Date("2026-11-10T12:00:00Z")];
@@ -32,6 +36,8 @@ interface ModelEvent {
   quantity: string;
   tsMs: number;
   resourceId: string | null;
+  /** meta.user; null: no meta. */
+  user: string | null;
   key: string;
   late: boolean;
   periodStart: number;
@@ -39,11 +45,13 @@ interface ModelEvent {
 
 const eventArb = fc.record({
   key: fc.option(fc.constantFrom("k0", "k1", "k2", "k3", "k4"), { nil: undefined }),
-  metric: fc.constantFrom<Metric>("s", "c", "mx", "l", "u"),
+  metric: fc.constantFrom<Metric>("s", "c", "mx", "l", "u", "um"),
   customerRef: fc.constantFrom("c1", "c2"),
   quantity: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom("0.5", "2.25", "7.000001")),
   t: fc.integer({ min: 0, max: TIMES.length - 1 }),
   resourceId: fc.constantFrom("r1", "r2", null),
+  // Meta is part of the payload but not of a derived key: the same event with another meta conflicts.
+  user: fc.constantFrom("a", "b", "c", null),
 });
 const commandArb = fc.oneof(
   {
@@ -52,14 +60,15 @@ const commandArb = fc.oneof(
       kind: fc.constant("ingest" as const),
       clock: fc.integer({ min: 0, max: 1 }),
       events: fc.array(eventArb, { minLength: 1, maxLength: 6 }),
-      retry: fc.boolean(),
+      // Sent again as is, or with every event's meta changed (a conflict, whatever its key).
+      retry: fc.constantFrom("none", "same", "otherMeta"),
     }),
   },
   {
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant("adjust" as const),
-      metric: fc.constantFrom<Metric>("s", "c", "mx", "l", "u"),
+      metric: fc.constantFrom<Metric>("s", "c", "mx", "l", "u", "um"),
       customerRef: fc.constantFrom("c1", "c2"),
       delta: fc.constantFrom("1", "-1", "2.5", "-3"),
       clock: fc.integer({ min: 0, max: 1 }),
@@ -91,7 +100,8 @@ class Model {
         existing.customerRef === raw.customerRef &&
         new Dec(existing.quantity).eq(raw.quantity) &&
         existing.tsMs === raw.tsMs &&
-        existing.resourceId === raw.resourceId;
+        existing.resourceId === raw.resourceId &&
+        existing.user === raw.user;
       return same ? { status: "duplicate", late: existing.late } : { status: "conflict" };
     }
     this.ledger.set(raw.key, raw);
@@ -118,7 +128,10 @@ class Model {
         if (agg === "sum") raw = evs.reduce((s, e) => s.plus(e.quantity), new Dec(0));
         if (agg === "count") raw = new Dec(evs.length);
         if (agg === "max") raw = Dec.max(...evs.map((e) => new Dec(e.quantity)));
-        if (agg === "unique_count") raw = new Dec(new Set(evs.map((e) => e.resourceId).filter((r) => r !== null)).size);
+        if (agg === "unique_count") {
+          const values = evs.map((e) => (UNIQUE_BY[metric] === "user" ? e.user : e.resourceId));
+          raw = new Dec(new Set(values.filter((v) => v !== null)).size);
+        }
         if (agg === "last") {
           const win = [...evs].sort((a, b) => b.tsMs - a.tsMs || compareKeys(b.key, a.key))[0];
           raw = new Dec(win.quantity);
@@ -136,7 +149,7 @@ describe("ingest + counters vs an in-memory model (property)", () => {
       fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 12 }), async (commands) => {
         const t = await createTestTenant();
         for (const [metric, aggregation] of Object.entries(METERS))
-          await createMeterRow(t.tenantId, metric, aggregation);
+          await createMeterRow(t.tenantId, metric, aggregation, UNIQUE_BY[metric as Metric] ?? null);
         for (const [customerRef, billingAnchor] of Object.entries(ANCHORS)) {
           await db.customer.create({ data: { tenantId: t.tenantId, id: newId("cst"), customerRef, billingAnchor } });
         }
@@ -145,18 +158,23 @@ describe("ingest + counters vs an in-memory model (property)", () => {
         for (const cmd of commands) {
           if (cmd.kind === "ingest") {
             const now = CLOCKS[cmd.clock];
-            const wire = cmd.events.map((e) => ({
-              metric: e.metric,
-              customerRef: e.customerRef,
-              quantity: e.quantity,
-              ts: new Date(TIMES[e.t]).toISOString(),
-              ...(e.key ? { idempotencyKey: e.key } : {}),
-              ...(e.resourceId ? { resourceId: e.resourceId } : {}),
-            }));
-            const rounds = cmd.retry ? 2 : 1;
+            const rounds = cmd.retry === "none" ? 1 : 2;
             for (let round = 0; round < rounds; round++) {
+              const events =
+                round === 1 && cmd.retry === "otherMeta"
+                  ? cmd.events.map((e) => ({ ...e, user: OTHER_USER[e.user ?? ""] }))
+                  : cmd.events;
+              const wire = events.map((e) => ({
+                metric: e.metric,
+                customerRef: e.customerRef,
+                quantity: e.quantity,
+                ts: new Date(TIMES[e.t]).toISOString(),
+                ...(e.key ? { idempotencyKey: e.key } : {}),
+                ...(e.resourceId ? { resourceId: e.resourceId } : {}),
+                ...(e.user ? { meta: { user: e.user } } : {}),
+              }));
               const res = await ingestEvents({ tenantId: t.tenantId, events: wire, now });
-              cmd.events.forEach((e, i) => {
+              events.forEach((e, i) => {
                 const key = res.results[i].idempotencyKey as string;
                 if (!e.key) expect(key).toMatch(/^drv_/);
                 const tsMs = TIMES[e.t];
@@ -168,6 +186,7 @@ describe("ingest + counters vs an in-memory model (property)", () => {
                   quantity: new Dec(e.quantity).toFixed(),
                   tsMs,
                   resourceId: e.resourceId,
+                  user: e.user,
                   key,
                   late,
                   periodStart: period.start.getTime(),
