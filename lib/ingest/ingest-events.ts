@@ -478,6 +478,9 @@ async function applyInserted(
     delta: string;
     eventId: string;
     reason: string;
+    id: string;
+    metric: string;
+    idempotencyKey: string;
   }> = [];
   const adjustmentMicros = new Map<Acc, bigint>();
   for (const p of fresh) {
@@ -493,6 +496,9 @@ async function applyInserted(
         delta,
         eventId,
         reason: `late event ${e.idempotencyKey} for the period starting ${new Date(p.period.startMs).toISOString()}`,
+        id: newId("adj"),
+        metric: e.metric,
+        idempotencyKey: e.idempotencyKey,
       });
       const acc = accFor(p.meter, e.customerRef, p.openPeriod);
       adjustmentMicros.set(acc, (adjustmentMicros.get(acc) ?? 0n) + toMicros(delta));
@@ -581,13 +587,43 @@ async function applyInserted(
       values: [
         tenantId,
         LATE_EVENT_ACTOR,
-        textArray(adjustments.map(() => newId("adj"))),
+        textArray(adjustments.map((a) => a.id)),
         textArray(adjustments.map((a) => a.meterId)),
         textArray(adjustments.map((a) => a.customerRef)),
         scalarArray(adjustments.map((a) => a.periodStartMs)),
         textArray(adjustments.map((a) => a.delta)),
         textArray(adjustments.map((a) => a.reason)),
         textArray(adjustments.map((a) => a.eventId)),
+      ],
+    });
+  }
+
+  // Audit-logged as every adjustment is (lib/adjustments/create-adjustment.ts), by the system.
+  if (adjustments.length > 0) {
+    tx.send({
+      name: "sm_ingest_late_adjustment_audit",
+      text: `INSERT INTO audit_logs (tenant_id, id, actor_type, actor_id, action, target_type, target_id, data)
+       SELECT $1, u.id, 'system', $2, 'adjustment.created', 'adjustment', u.target, u.data::jsonb
+       FROM unnest($3::text[], $4::text[], $5::text[]) AS u(id, target, data)`,
+      values: [
+        tenantId,
+        LATE_EVENT_ACTOR,
+        textArray(adjustments.map(() => newId("aud"))),
+        textArray(adjustments.map((a) => a.id)),
+        textArray(
+          adjustments.map((a) =>
+            JSON.stringify({
+              metric: a.metric,
+              customerRef: a.customerRef,
+              periodStart: new Date(a.periodStartMs).toISOString(),
+              delta: a.delta,
+              reason: a.reason,
+              revertsId: null,
+              eventId: a.eventId,
+              idempotencyKey: a.idempotencyKey,
+            }),
+          ),
+        ),
       ],
     });
   }

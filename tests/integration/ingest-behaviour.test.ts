@@ -432,6 +432,26 @@ describe("late events", () => {
     });
     expect(retry.results[0]).toEqual({ index: 0, idempotencyKey: "late-1", status: "duplicate", late: true });
     expect(await db.adjustment.count({ where: { tenantId: t.tenantId } })).toBe(1);
+    // Audit-logged like every adjustment, by the system, once.
+    const audit = await db.auditLog.findMany({ where: { tenantId: t.tenantId, action: "adjustment.created" } });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorType: "system",
+        actorId: "system:late-event",
+        targetType: "adjustment",
+        targetId: adj.id,
+        data: {
+          metric: "api_calls",
+          customerRef: "c",
+          periodStart: "2026-12-01T00:00:00.000Z",
+          delta: "6",
+          reason: "late event late-1 for the period starting 2026-11-01T00:00:00.000Z",
+          revertsId: null,
+          eventId: event.id.toString(),
+          idempotencyKey: "late-1",
+        },
+      }),
+    ]);
     await expectCountersVerified(t.tenantId);
   });
 
