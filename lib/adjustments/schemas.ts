@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/api/pagination";
-import { ZRfc3339 } from "@/lib/api/schemas";
+import { ZRfc3339, zChars } from "@/lib/api/schemas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { inexactJsonNumber, MAX_QUANTITY_DECIMALS } from "@/lib/ingest/normalize";
 import { METRIC_PATTERN } from "@/lib/ingest/validate-event";
@@ -42,7 +42,7 @@ const ZDelta = z
 export const ZCreateAdjustment = z
   .strictObject({
     metric: z.string().regex(METRIC_PATTERN, `must match ${METRIC_PATTERN.source}`).optional(),
-    customerRef: z.string().min(1).max(255).optional(),
+    customerRef: zChars(255, "must be 1–255 characters").optional(),
     delta: ZDelta.optional(),
     reason: z.string({ error: "required" }).trim().min(1, "required").max(500, "at most 500 characters"),
     periodStart: ZRfc3339.optional(),
@@ -64,7 +64,7 @@ export const ZCreateAdjustment = z
 export type TCreateAdjustment = z.infer<typeof ZCreateAdjustment>;
 
 export const ZListAdjustmentsQuery = z.strictObject({
-  customerRef: z.string().min(1).max(255).optional(),
+  customerRef: zChars(255, "must be 1–255 characters").optional(),
   metric: z.string().min(1).max(64).optional(),
   limit: ZLimit,
   cursor: ZCursor.optional(),

@@ -30,5 +30,37 @@ export const ZTenantIdField = z
   .optional()
   .meta({ description: "Optional; if present it must be the API key's tenant, else 403." });
 
+/**
+ * How many characters `s` has as API.md and JSON Schema's maxLength count them: Unicode code
+ * points. String.length counts UTF-16 units, two for a character outside the BMP (😀, 𠀋): a
+ * customerRef of 200 such characters is 400 units long and still within "1–255 characters".
+ */
+export function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Whether `s` has at most `max` characters (code points; charCount only when the units exceed it). */
+export const withinChars = (s: string, max: number): boolean => s.length <= max || charCount(s) <= max;
+
+/** A string of 1–`max` characters, counted as code points (charCount); the OpenAPI document says maxLength. */
+export function zChars(max: number, message: string, required = message) {
+  return z
+    .string({ error: required })
+    .min(1, required)
+    .refine((s) => withinChars(s, max), message)
+    .meta({ maxLength: max });
+}
+
 /** A required customerRef in a usage request's query or body (usage/current, usage/projection). */
-export const ZCustomerRefInput = z.string({ error: "required" }).min(1, "required").max(255, "at most 255 characters");
+export const ZCustomerRefInput = zChars(255, "at most 255 characters", "required");

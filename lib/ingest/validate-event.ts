@@ -1,5 +1,5 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
-import { FIRST_YEAR_MS } from "@/lib/api/schemas";
+import { FIRST_YEAR_MS, withinChars } from "@/lib/api/schemas";
 import type { InexactMetaNumber } from "./inexact-numbers";
 import {
   canonicalJsonWithin,
@@ -52,7 +52,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 // Postgres cannot store U+0000 or an unpaired surrogate as given (unstorableText): such a
 // value is refused per event instead of failing the whole batch's insert or being altered.
 function stringField(v: unknown, min: number, max: number): boolean {
-  return typeof v === "string" && v.length >= min && v.length <= max && unstorableText(v) === null;
+  return typeof v === "string" && v.length >= min && withinChars(v, max) && unstorableText(v) === null;
 }
 
 /**

@@ -202,3 +202,44 @@ describe("GET /api/openapi.json", () => {
     });
   });
 });
+
+describe("GET /api/openapi.json — customerRef", () => {
+  it("declares 1–255 characters wherever a request takes a customerRef, as the routes count them (code points)", async () => {
+    const doc = await fetchDocument();
+    const found: Array<[string, unknown]> = [];
+    // Parameters and request bodies only, following $refs (answers may echo longer stored refs).
+    const visit = (node: unknown, at: string, seen: Set<string>) => {
+      for (const [where, n] of walk(node, at)) {
+        if (n.name === "customerRef" && n.in) found.push([where, n.schema]);
+        const props = n.properties as Record<string, unknown> | undefined;
+        if (props?.customerRef) found.push([`${where}/properties/customerRef`, props.customerRef]);
+        if (typeof n.$ref === "string" && !seen.has(n.$ref))
+          visit(resolve(doc, n.$ref), `${where} → ${n.$ref}`, new Set([...seen, n.$ref]));
+      }
+    };
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+        visit(op.parameters, `${path} ${method} parameters`, new Set());
+        visit(op.requestBody, `${path} ${method} requestBody`, new Set());
+      }
+    const where = found.map(([at]) => at.split(" ").slice(0, 2).join(" "));
+    for (const route of [
+      "/api/v1/events/ingest post",
+      "/api/v1/usage/current get",
+      "/api/v1/usage/projection post",
+      "/api/v1/usage/history get",
+      "/api/v1/events get",
+      "/api/v1/adjustments post",
+      "/api/v1/adjustments get",
+    ])
+      expect(where).toContain(route);
+    for (const [at, schema] of found) {
+      const s = (schema as { $ref?: string }).$ref ? resolve(doc, (schema as { $ref: string }).$ref) : schema;
+      expect({ at, minLength: (s as JsonSchema).minLength, maxLength: (s as JsonSchema).maxLength }).toEqual({
+        at,
+        minLength: 1,
+        maxLength: 255,
+      });
+    }
+  });
+});

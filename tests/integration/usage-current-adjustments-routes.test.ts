@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET as adjustmentsGet, POST as adjustmentsPost } from "@/app/api/v1/adjustments/route";
+import { GET as getCustomer } from "@/app/api/v1/customers/[customerRef]/route";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { ingestEvents } from "@/lib/ingest/ingest-events";
@@ -207,5 +208,58 @@ describe("/api/v1/adjustments", () => {
     expect(filtered.body.data.map((a: { id: string }) => a.id)).toEqual([ids[1]]);
     const badCursor = await callRoute(adjustmentsGet, { path: "/api/v1/adjustments?cursor=zzz", key: t.apiKey });
     expect(badCursor.status).toBe(422);
+  });
+});
+
+describe("customerRef length", () => {
+  it("counts a character outside the BMP as one: 255 emoji are a customerRef everywhere, 256 nowhere", async () => {
+    const t = await createTestTenant();
+    const ref = "😀".repeat(255); // 510 UTF-16 units
+    const tooLong = "😀".repeat(256);
+    const ingest = await postIngest(t.apiKey, {
+      events: [
+        { metric: "api_calls", customerRef: ref, quantity: 3, ts: isoNow(-1000), idempotencyKey: "emoji" },
+        { metric: "api_calls", customerRef: tooLong, quantity: 3, ts: isoNow(-1000), idempotencyKey: "too-long" },
+      ],
+    });
+    expect(ingest.body.results.map((r: { status: string }) => r.status)).toEqual(["accepted", "rejected"]);
+    expect(ingest.body.results[1].error.message).toContain(
+      "events[1].customerRef: must be a string of 1–255 characters",
+    );
+    const query = (r: string) => `customerRef=${encodeURIComponent(r)}`;
+    const usage = await callRoute(usageGet, { path: `/api/v1/usage/current?${query(ref)}`, key: t.apiKey });
+    expect(usage.status).toBe(200);
+    expect(usage.body.customerRef).toBe(ref);
+    expect(usage.body.metrics).toEqual([expect.objectContaining({ metric: "api_calls", value: "3" })]);
+    const adjust = (customerRef: string) =>
+      callRoute(adjustmentsPost, {
+        method: "POST",
+        path: "/api/v1/adjustments",
+        key: t.apiKey,
+        body: { metric: "api_calls", customerRef, delta: 2, reason: "emoji" },
+      });
+    expect((await adjust(ref)).status).toBe(201);
+    const listed = await callRoute(adjustmentsGet, { path: `/api/v1/adjustments?${query(ref)}`, key: t.apiKey });
+    expect(listed.body.data).toEqual([expect.objectContaining({ customerRef: ref, delta: "2" })]);
+    const customer = await callRoute(getCustomer, {
+      path: `/api/v1/customers/${encodeURIComponent(ref)}`,
+      key: t.apiKey,
+      params: { customerRef: ref },
+    });
+    expect(customer.status).toBe(200);
+    expect(customer.body.customerRef).toBe(ref);
+    for (const res of [
+      await callRoute(usageGet, { path: `/api/v1/usage/current?${query(tooLong)}`, key: t.apiKey }),
+      await adjust(tooLong),
+      await callRoute(adjustmentsGet, { path: `/api/v1/adjustments?${query(tooLong)}`, key: t.apiKey }),
+      await callRoute(getCustomer, {
+        path: `/api/v1/customers/${encodeURIComponent(tooLong)}`,
+        key: t.apiKey,
+        params: { customerRef: tooLong },
+      }),
+    ]) {
+      expect(res.status).toBe(422);
+      expect(res.body.error.message).toContain("customerRef");
+    }
   });
 });
