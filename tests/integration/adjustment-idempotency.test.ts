@@ -8,7 +8,6 @@ import { counterValue, expectCountersVerified, postIngest, verifyCountersAfterEa
 import { callRoute } from "../helpers/route";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const post = (t: TestTenant, body: unknown, key?: string) =>

@@ -18,7 +18,6 @@ import { createMeterRow, expectCountersVerified, verifyCountersAfterEach } from 
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const ev = (ts: string, quantity: number, idempotencyKey: string) => ({

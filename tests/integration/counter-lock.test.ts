@@ -12,7 +12,6 @@ import { isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { useRawPgClient } from "../helpers/raw-pg-client";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const event = (key: string, quantity: number, customerRef = "cus_lock") => ({

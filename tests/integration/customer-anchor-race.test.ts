@@ -16,7 +16,6 @@ import { verifyCounters } from "@/lib/usage/verify-counters";
 import { createMeterRow, isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const actor = { type: "system" as const, id: "anchor-race" };

@@ -10,7 +10,6 @@ import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 async function addCustomer(tenantId: string, customerRef: string, extra: { billingAnchor?: Date } = {}) {

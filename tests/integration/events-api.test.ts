@@ -10,7 +10,6 @@ import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const HOUR = 3_600_000;

@@ -18,7 +18,6 @@ import { countPgWrites } from "../helpers/pg-writes";
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 /** What `fn` wrote to stderr (the warn and error logs), kept off the test's output. */

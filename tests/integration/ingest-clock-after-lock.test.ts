@@ -10,7 +10,6 @@ import { expectCountersVerified, verifyCountersAfterEach } from "../helpers/inge
 import { useRawPgClient } from "../helpers/raw-pg-client";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 describe("ingest's clock", () => {

@@ -15,7 +15,6 @@ import { compareKeys, formatDecimal } from "@/lib/ingest/normalize";
 import { createMeterRow, expectCountersVerified, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 // "u" counts distinct resourceIds, "um" distinct values of meta.user (UNIQUE_BY).

@@ -14,7 +14,6 @@ import {
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const good = (over: Record<string, unknown> = {}) => ({

@@ -10,7 +10,6 @@ import { counterValue, createMeterRow, expectCountersVerified, verifyCountersAft
 import { callRoute } from "../helpers/route";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 describe("a last meter whose offset exceeds a later reading", () => {

@@ -12,7 +12,6 @@ import { verifyCounters } from "@/lib/usage/verify-counters";
 import { isoNow, verifyCountersAfterEach } from "../helpers/ingest";
 import { createTestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 const actor = { type: "system" as const };

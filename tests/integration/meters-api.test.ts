@@ -9,7 +9,6 @@ import { callRoute } from "../helpers/route";
 import { runCommonRouteTests } from "../helpers/security";
 import { createTestTenant, type TestTenant } from "../helpers/tenant";
 
-// Issue #3: after any test, counters verify finds zero differences.
 verifyCountersAfterEach();
 
 async function newMeter(t: TestTenant, body: Record<string, unknown>) {
