@@ -3,7 +3,7 @@ import { ZRfc3339, ZTenantIdField, zChars } from "@/lib/api/schemas";
 import type { BillingPeriod } from "@/lib/billing/period";
 import { billingPeriodAt, scheduleOf } from "@/lib/billing/schedule";
 
-export const ZCustomerRef = zChars(255, "must be 1–255 characters").meta({ maxLength: 255, examples: ["cus_ABC123"] });
+export const ZCustomerRef = zChars(255, "must be 1–255 characters").meta({ examples: ["cus_ABC123"] });
 
 export const ZCustomerParams = z.strictObject({ customerRef: ZCustomerRef });
 

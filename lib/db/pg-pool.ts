@@ -56,8 +56,9 @@ const ignore = () => {};
  *
  * The pool's connections pipeline (`pipeline: true` above): BEGIN goes out with `fn`'s first
  * statement, and COMMIT with the statements `fn` sent through `tx.send`: a transaction whose
- * only awaited statement is its first waits for 2 round trips instead of 4 or more. Postgres still runs the statements one after
- * another, in the order they were sent; only the waiting between them is gone. Once one of
+ * only awaited statement is its first waits for 2 round trips (a new single-event ingest).
+ * Postgres still runs the statements one after another, in the order they were sent; only the
+ * waiting between them is gone. Once one of
  * them fails, Postgres refuses the rest ("current transaction is aborted") and turns the COMMIT
  * into a ROLLBACK; the error thrown is the first statement's own, so a deadlock (40P01) is seen
  * as one by the callers that retry it. A ROLLBACK is sent only if the COMMIT was not answered.
