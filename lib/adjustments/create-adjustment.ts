@@ -8,7 +8,7 @@ import { newId } from "@/lib/ids";
 import { type AggregationKind, applyCounterDeltas } from "@/lib/ingest/apply-counter-deltas";
 import { Dec as Decimal } from "@/lib/ingest/decimal";
 import { formatDecimal } from "@/lib/ingest/normalize";
-import type { AdjustmentView, TCreateAdjustment } from "./schemas";
+import { type AdjustmentView, adjustmentAuditData, type TCreateAdjustment } from "./schemas";
 
 export interface CreateAdjustmentOptions {
   tenantId: string;
@@ -149,14 +149,9 @@ async function insertAdjustment(
             opts.actor.id,
             input.revertsId ? "adjustment.reverted" : "adjustment.created",
             id,
-            JSON.stringify({
-              metric: target.metric,
-              customerRef: target.customerRef,
-              periodStart: target.periodStart.toISOString(),
-              delta: target.delta,
-              reason: input.reason,
-              revertsId: input.revertsId ?? null,
-            }),
+            JSON.stringify(
+              adjustmentAuditData({ ...target, reason: input.reason, revertsId: input.revertsId ?? null }),
+            ),
           ],
         );
         const adjustment: AdjustmentView = {

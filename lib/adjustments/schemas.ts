@@ -83,3 +83,22 @@ export interface AdjustmentView {
   revertsId: string | null;
   createdAt: string;
 }
+
+/** The `data` of an adjustment's audit row (adjustment.created / adjustment.reverted), wherever it is made. */
+export function adjustmentAuditData(a: {
+  metric: string;
+  customerRef: string;
+  periodStart: Date;
+  delta: string;
+  reason: string;
+  revertsId: string | null;
+}) {
+  return {
+    metric: a.metric,
+    customerRef: a.customerRef,
+    periodStart: a.periodStart.toISOString(),
+    delta: a.delta,
+    reason: a.reason,
+    revertsId: a.revertsId,
+  };
+}

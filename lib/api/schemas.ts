@@ -36,17 +36,8 @@ export const ZTenantIdField = z
  * customerRef of 200 such characters is 400 units long and still within "1–255 characters".
  */
 export function charCount(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
+  let n = 0;
+  for (const _ of s) n++; // a string iterates by code point
   return n;
 }
 

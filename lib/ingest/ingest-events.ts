@@ -1,3 +1,4 @@
+import { adjustmentAuditData } from "@/lib/adjustments/schemas";
 import { ApiError } from "@/lib/api/errors";
 import type { PeriodMs } from "@/lib/billing/period";
 import { type BillingSchedule, periodInSchedule, scheduleOf } from "@/lib/billing/schedule";
@@ -89,14 +90,7 @@ export async function ingestEvents(opts: IngestEventsOptions): Promise<IngestOut
   const results: IngestEventResult[] = new Array(opts.events.length);
   const valid: ValidEvent[] = [];
   for (let i = 0; i < opts.events.length; i++) {
-    const check = validateEvent(
-      opts.events[i],
-      i,
-      tenantId,
-      nowMs,
-      opts.inexactNumbers?.quantity.has(i) === true,
-      opts.inexactNumbers?.meta.get(i),
-    );
+    const check = validateEvent(opts.events[i], i, tenantId, nowMs, opts.inexactNumbers);
     if (check.ok) {
       if (check.event.source === null && opts.source) check.event.source = opts.source;
       valid.push(check.event);
@@ -613,12 +607,7 @@ async function applyInserted(
         textArray(
           adjustments.map((a) =>
             JSON.stringify({
-              metric: a.metric,
-              customerRef: a.customerRef,
-              periodStart: new Date(a.periodStartMs).toISOString(),
-              delta: a.delta,
-              reason: a.reason,
-              revertsId: null,
+              ...adjustmentAuditData({ ...a, periodStart: new Date(a.periodStartMs), revertsId: null }),
               eventId: a.eventId,
               idempotencyKey: a.idempotencyKey,
             }),

@@ -1,6 +1,6 @@
 import { findUnstorable, unstorableText } from "@/lib/api/request";
 import { FIRST_YEAR_MS, withinChars } from "@/lib/api/schemas";
-import type { InexactMetaNumber } from "./inexact-numbers";
+import type { InexactNumbers } from "./inexact-numbers";
 import {
   canonicalJsonWithin,
   deriveIdempotencyKey,
@@ -64,10 +64,9 @@ export function validateEvent(
   index: number,
   tenantId: string,
   nowMs: number,
-  inexactQuantity = false,
-  inexactMeta?: InexactMetaNumber,
+  inexact?: InexactNumbers,
 ): EventCheck {
-  const checked = checkEvent(raw, index, tenantId, nowMs, inexactQuantity, inexactMeta);
+  const checked = checkEvent(raw, index, tenantId, nowMs, inexact);
   if (!("refusal" in checked)) return { ok: true, event: checked };
   // Built only for a refused event: the accepted path allocates no message or closure.
   const clientKey =
@@ -97,8 +96,7 @@ function checkEvent(
   index: number,
   tenantId: string,
   nowMs: number,
-  inexactQuantity: boolean,
-  inexactMeta: InexactMetaNumber | undefined,
+  inexact: InexactNumbers | undefined,
 ): ValidEvent | Refusal {
   if (!isPlainObject(raw)) return refuse(": must be an object");
   for (const field of Object.keys(raw)) {
@@ -113,7 +111,7 @@ function checkEvent(
   const q = normalizeQuantity(quantity);
   if (!q.ok) return refuse(`.quantity: ${q.message}`);
   // The number sent was not the double JSON.parse made of it (lib/ingest/inexact-numbers.ts).
-  if (inexactQuantity)
+  if (inexact?.quantity.has(index))
     return refuse(
       `.quantity: this JSON number is not exact as a double (it arrives as ${q.value}); send it as a decimal string`,
     );
@@ -148,6 +146,7 @@ function checkEvent(
     if (unstorable !== null)
       return refuse(`.meta${unstorable.path ? `.${unstorable.path}` : ""}: ${unstorable.message}`);
     // Stored, it would be another value than the one sent (lib/ingest/inexact-numbers.ts).
+    const inexactMeta = inexact?.meta.get(index);
     if (inexactMeta)
       return refuse(
         `${inexactMeta.path}: this JSON number is not exact as a double (it arrives as ${inexactMeta.arrivesAs}); send it as a string`,
